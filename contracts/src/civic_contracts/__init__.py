@@ -1,0 +1,39 @@
+"""Civic Inbox contracts: the models every event on Kafka is written and read with.
+
+Only pydantic and the standard library are imported here: no Kafka, MongoDB, HTTP or FastStream code.
+Inside a topic version only optional fields are added; a breaking change is a new model on a new topic.
+"""
+
+from civic_contracts.common import Channel, ConversationKey, MessageKind
+from civic_contracts.deadletter import DeadLetter
+from civic_contracts.inbound import Attachment, Author, InboundMessage
+from civic_contracts.topics import TOPICS, TopicSpec, topic
+from civic_contracts.triage import (
+    AbuseLabel,
+    Explanation,
+    PiiFinding,
+    Sentiment,
+    SentimentLabel,
+    TriageResult,
+    Urgency,
+)
+
+__all__ = [
+    "TOPICS",
+    "AbuseLabel",
+    "Attachment",
+    "Author",
+    "Channel",
+    "ConversationKey",
+    "DeadLetter",
+    "Explanation",
+    "InboundMessage",
+    "MessageKind",
+    "PiiFinding",
+    "Sentiment",
+    "SentimentLabel",
+    "TopicSpec",
+    "TriageResult",
+    "Urgency",
+    "topic",
+]
