@@ -15,9 +15,10 @@ def schemas() -> dict[str, dict]:
     """File name -> JSON Schema, for the key and value model of every topic."""
     out: dict[str, dict] = {}
     for spec in TOPICS.values():
-        out[f"{spec.name}.value.json"] = spec.value.model_json_schema()
+        # Topics that share a model (one outbound topic per channel) share one snapshot file.
+        out[f"{spec.value.__name__}.json"] = spec.value.model_json_schema()
         if spec.key is not None:
-            out[f"{spec.name}.key.json"] = spec.key.model_json_schema()
+            out[f"{spec.key.__name__}.json"] = spec.key.model_json_schema()
     return out
 
 

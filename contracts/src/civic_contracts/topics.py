@@ -4,7 +4,9 @@ from pydantic import BaseModel, ConfigDict
 
 from civic_contracts.common import ConversationKey
 from civic_contracts.deadletter import DeadLetter
+from civic_contracts.common import Channel
 from civic_contracts.inbound import InboundMessage
+from civic_contracts.outbound import ChannelHealth, OutboundCommand, ReplyStatus
 from civic_contracts.triage import TriageResult
 
 
@@ -38,7 +40,32 @@ DEAD_LETTER = TopicSpec(
     description="Events any service could not process, with the reason and the original bytes.",
 )
 
-TOPICS: dict[str, TopicSpec] = {t.name: t for t in (MESSAGE_RECEIVED, MESSAGE_TRIAGED, DEAD_LETTER)}
+REPLY_STATUS = TopicSpec(
+    name="reply.status.v1",
+    key=ConversationKey,
+    value=ReplyStatus,
+    description="The outcome of every outbound command (sent, failed, waiting); published by connectors.",
+)
+CHANNEL_HEALTH = TopicSpec(
+    name="channel.health.v1",
+    key=None,
+    value=ChannelHealth,
+    description="Health of each connector account; published by connectors, read by ops views.",
+)
+OUTBOUND: dict[Channel, TopicSpec] = {
+    channel: TopicSpec(
+        name=f"reply.outbound.{channel.value}.v1",
+        key=ConversationKey,
+        value=OutboundCommand,
+        description=f"Replies and moderation actions to carry out on {channel.value}; read by its connector.",
+    )
+    for channel in Channel
+}
+
+TOPICS: dict[str, TopicSpec] = {
+    t.name: t
+    for t in (MESSAGE_RECEIVED, MESSAGE_TRIAGED, DEAD_LETTER, REPLY_STATUS, CHANNEL_HEALTH, *OUTBOUND.values())
+}
 
 
 def topic(name: str) -> TopicSpec:

@@ -1,0 +1,57 @@
+# Civic Inbox — the targets a newcomer guesses. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PACKAGES := contracts eventing services/connectors services/triage services/responder services/inbox services/sandbox
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv run test test-unit test-all lint bench infra-up infra-down infra-status contracts asyncapi clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+venv: $(STAMP) ## Create .venv and install every package from pinned versions
+
+$(STAMP): requirements.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(foreach p,$(PACKAGES),-e $(p))
+	@touch $@
+
+run: venv ## Run everything: Kafka, FerretDB, every service and sample traffic (Ctrl-C stops it all)
+	@bash deploy/run.sh
+
+test: venv ## Unit, integration and end-to-end tests (starts its own Kafka and FerretDB on test ports)
+	$(PY) -m pytest
+
+test-unit: venv ## Only the tests that need no infrastructure
+	$(PY) -m pytest -m "not integration"
+
+test-all: test lint ## Tests and lint
+
+lint: venv ## Ruff over the whole tree
+	$(VENV)/bin/ruff check .
+
+bench: venv ## Benchmarks (speed and memory), reported not asserted
+	$(PY) benchmarks/bench_triage.py
+
+infra-up: ## Start Kafka (KRaft) on 127.0.0.1:9092 and FerretDB on 127.0.0.1:27017
+	@bash deploy/infra.sh up
+
+infra-down: ## Stop what infra-up started
+	@bash deploy/infra.sh down
+
+infra-status: ## Is Kafka running? Is FerretDB?
+	@bash deploy/infra.sh status
+
+contracts: venv ## Rewrite the JSON Schema snapshots of the contracts
+	$(PY) -m civic_contracts.snapshot
+
+asyncapi: venv ## Generate the AsyncAPI document of each service under docs/asyncapi
+	$(PY) deploy/asyncapi.py docs/asyncapi
+
+clean: ## Remove the virtualenv (keeps .local: data and caches)
+	rm -rf $(VENV)

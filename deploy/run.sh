@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `make run`: the whole of Civic Inbox on this machine. Starts Kafka and FerretDB (deploy/infra.sh), every
+# service as its own process, then posts sample traffic so the inbox is not empty. Ctrl-C stops
+# everything this script started (infrastructure that was already running is left running).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY="$ROOT/.venv/bin/python"
+LOCAL="${CIVIC_LOCAL_DIR:-$ROOT/.local}"
+LOG="$LOCAL/log"
+mkdir -p "$LOG"
+
+# Development-only credentials, made fresh for each run unless given; the sample traffic signs with them.
+export CONNECTORS_META_APP_SECRET="${CONNECTORS_META_APP_SECRET:-$("$PY" -c 'import secrets; print(secrets.token_hex(16))')}"
+export CONNECTORS_META_VERIFY_TOKEN="${CONNECTORS_META_VERIFY_TOKEN:-$("$PY" -c 'import secrets; print(secrets.token_hex(8))')}"
+export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+export MONGODB_URI="${MONGODB_URI:-mongodb://127.0.0.1:${MONGO_PORT:-27017}}"
+
+started_infra=0
+if ! bash deploy/infra.sh status >/dev/null 2>&1; then
+  bash deploy/infra.sh up
+  started_infra=1
+fi
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping services..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$started_infra" = 1 ]; then bash deploy/infra.sh down; fi
+  echo "Stopped."
+}
+trap stop_all INT TERM EXIT
+
+start() {  # start NAME PORT: python -m NAME, logging to $LOG/NAME.log, then wait for its /healthz
+  local name=$1 port=$2
+  OTEL_SERVICE_NAME="$name" "$PY" -m "$name" >"$LOG/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+      printf '  %-11s http://127.0.0.1:%s  (log: %s)\n' "$name" "$port" "$LOG/$name.log"
+      return 0
+    fi
+    if ! kill -0 "${pids[-1]}" 2>/dev/null; then
+      echo "$name exited during start-up; last lines of $LOG/$name.log:" >&2
+      tail -n 30 "$LOG/$name.log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "$name did not become healthy on port $port; see $LOG/$name.log" >&2
+  return 1
+}
+
+echo "Starting services..."
+start triage 8082
+start responder 8083
+start connectors 8081
+start inbox 8080
+
+echo "Posting sample traffic (signed Meta webhooks)..."
+"$PY" -m sandbox.traffic --app-secret "$CONNECTORS_META_APP_SECRET"
+
+cat <<MSG
+
+Civic Inbox is running.
+  Inbox API          http://127.0.0.1:8080/api/conversations   (OpenAPI: http://127.0.0.1:8080/docs)
+  Meta webhook       http://127.0.0.1:8081/webhooks/meta
+  Health             :8080 inbox, :8081 connectors, :8082 triage, :8083 responder  (/healthz, /metrics)
+  Kafka              ${KAFKA_BOOTSTRAP_SERVERS}      MongoDB wire (FerretDB)  ${MONGODB_URI}
+  Logs               $LOG/
+Press Ctrl-C to stop everything this started.
+MSG
+wait -n "${pids[@]}" || true
+echo "A service stopped; see the logs in $LOG/" >&2

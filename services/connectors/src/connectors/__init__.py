@@ -1,0 +1,1 @@
+"""Civic Inbox connectors: platform webhooks in, normalised `InboundMessage` events out to Kafka."""

@@ -1,0 +1,18 @@
+"""`python -m connectors`: run the webhook server."""
+
+import logging
+
+import uvicorn
+
+from connectors.config import load_settings
+from connectors.main import create_app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s connectors %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

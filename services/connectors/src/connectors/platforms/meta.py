@@ -1,0 +1,185 @@
+"""Meta webhooks (Facebook Page feed comments, Messenger): handshake, signature, payload mapping.
+
+Reference: PLATFORMS.md section 1. Signatures are HMAC-SHA256 of the raw body keyed by the App Secret,
+sent as `X-Hub-Signature-256: sha256=<hex>`; the body is hashed exactly as received.
+"""
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+from civic_contracts import Attachment, Author, Channel, InboundMessage, MessageKind
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from connectors.platforms import PayloadError
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+
+
+def sign(body: bytes, app_secret: str) -> str:
+    """The header value Meta sends for `body`."""
+    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_valid(body: bytes, header: str | None, app_secret: str) -> bool:
+    """Constant-time check of `X-Hub-Signature-256` over the raw bytes."""
+    if not header or not header.startswith("sha256="):
+        return False
+    return hmac.compare_digest(sign(body, app_secret), header.strip())
+
+
+def handshake(mode: str | None, token: str | None, challenge: str | None, verify_token: str) -> str | None:
+    """The challenge to echo when the GET verification request is genuine, else None (answer 403)."""
+    if mode != "subscribe" or token is None or challenge is None:
+        return None
+    if not hmac.compare_digest(token.encode(), verify_token.encode()):
+        return None
+    return challenge
+
+
+# Payload shapes: only what is read; everything else is tolerated and kept in the raw payload.
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class _From(_Loose):
+    id: str
+    name: str | None = None
+
+
+class _FeedValue(_Loose):
+    item: str | None = None
+    verb: str | None = None
+    comment_id: str | None = None
+    post_id: str | None = None
+    parent_id: str | None = None
+    from_: _From | None = Field(default=None, alias="from")
+    message: str | None = None
+    created_time: int | float | None = None
+    permalink_url: str | None = None
+
+
+class _Change(_Loose):
+    field: str
+    value: dict = Field(default_factory=dict)
+
+
+class _Party(_Loose):
+    id: str
+
+
+class _MessengerAttachment(_Loose):
+    type: str
+    payload: dict | None = None
+
+
+class _MessengerMessage(_Loose):
+    mid: str
+    text: str | None = None
+    is_echo: bool = False
+    attachments: list[_MessengerAttachment] = Field(default_factory=list)
+    reply_to: dict | None = None
+
+
+class _Messaging(_Loose):
+    sender: _Party
+    recipient: _Party
+    timestamp: int
+    message: _MessengerMessage | None = None
+
+
+class _Entry(_Loose):
+    id: str
+    time: int | None = None
+    changes: list[_Change] = Field(default_factory=list)
+    messaging: list[_Messaging] = Field(default_factory=list)
+
+
+class _Envelope(_Loose):
+    object: str
+    entry: list[_Entry]
+
+
+def _time(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def _feed_comment(page_id: str, value: _FeedValue, raw: str, now: datetime) -> InboundMessage | None:
+    if value.item != "comment" or value.verb != "add" or not value.comment_id or value.from_ is None:
+        return None  # reactions, edits, hides, posts: not citizen messages
+    if value.from_.id == page_id:
+        return None  # the Page's own replies come back through the feed; never loop on them
+    top_level = value.parent_id in (None, value.post_id)
+    thread = value.comment_id if top_level else value.parent_id
+    return InboundMessage(
+        id=f"facebook:{page_id}:{value.comment_id}",
+        channel=Channel.FACEBOOK,
+        account_id=page_id,
+        platform_message_id=value.comment_id,
+        conversation_key=f"facebook:{page_id}:{thread}",
+        kind=MessageKind.PUBLIC_COMMENT,
+        author=Author(platform_id=value.from_.id, name=value.from_.name),
+        text=value.message or "",
+        sent_at=_time(value.created_time) if value.created_time is not None else now,
+        received_at=now,
+        permalink=value.permalink_url,
+        in_reply_to=value.parent_id,
+        raw_payload=raw,
+    )
+
+
+def _messenger(page_id: str, event: _Messaging, raw: str, now: datetime) -> InboundMessage | None:
+    message = event.message
+    if message is None or message.is_echo or event.sender.id == page_id:
+        return None  # deliveries, reads, reactions and echoes of the Page's own sends
+    attachments = [
+        Attachment(type=a.type, url=(a.payload or {}).get("url")) for a in message.attachments
+    ]
+    return InboundMessage(
+        id=f"messenger:{page_id}:{message.mid}",
+        channel=Channel.MESSENGER,
+        account_id=page_id,
+        platform_message_id=message.mid,
+        conversation_key=f"messenger:{page_id}:{event.sender.id}",
+        kind=MessageKind.PRIVATE_MESSAGE,
+        author=Author(platform_id=event.sender.id),
+        text=message.text or "",
+        sent_at=_time(event.timestamp / 1000),
+        received_at=now,
+        in_reply_to=(message.reply_to or {}).get("mid"),
+        attachments=attachments,
+        raw_payload=raw,
+    )
+
+
+def parse(body: bytes, *, now: datetime | None = None) -> list[InboundMessage]:
+    """Citizen messages in a verified Meta webhook body, oldest first (Meta does not guarantee order).
+
+    Raises PayloadError, with the reason, for a body that is not a Meta webhook envelope."""
+    now = now or datetime.now(UTC)
+    try:
+        envelope = _Envelope.model_validate_json(body)
+    except ValidationError as exc:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}"
+            for e in exc.errors(include_url=False, include_input=False)[:5]
+        )
+        raise PayloadError(f"not a Meta webhook envelope: {details}") from exc
+    if envelope.object != "page":
+        raise PayloadError(f"unsupported Meta object {envelope.object!r}")
+    raw = body.decode("utf-8", errors="replace")
+    messages: list[InboundMessage] = []
+    for entry in envelope.entry:
+        for change in entry.changes:
+            if change.field != "feed":
+                continue
+            try:
+                value = _FeedValue.model_validate(change.value)
+            except ValidationError as exc:
+                raise PayloadError(f"feed change in entry {entry.id} did not parse: {exc}") from exc
+            if (m := _feed_comment(entry.id, value, raw, now)) is not None:
+                messages.append(m)
+        for event in entry.messaging:
+            if (m := _messenger(entry.id, event, raw, now)) is not None:
+                messages.append(m)
+    return sorted(messages, key=lambda m: m.sent_at)

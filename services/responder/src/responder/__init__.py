@@ -1,0 +1,1 @@
+"""Civic Inbox responder: the only writer of conversation state."""

@@ -1,0 +1,1 @@
+"""Local stand-ins for the platforms Civic Inbox talks to, and sample traffic for demos and tests."""

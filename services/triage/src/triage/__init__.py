@@ -1,0 +1,1 @@
+"""Civic Inbox triage: every inbound message classified, explained and routed."""

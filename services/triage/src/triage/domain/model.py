@@ -1,0 +1,186 @@
+"""The department model: TF-IDF word and character n-grams into a logistic regression.
+
+A model directory holds `model.joblib` (the fitted scikit-learn objects) and `model.json` (the manifest:
+name, version, classes, training data digest, artifact checksum). A directory is only loaded when the
+artifact's checksum matches its manifest; load model directories you trust only (joblib is pickle).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import joblib
+import numpy as np
+import sklearn
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+MODEL_NAME = "lr1"
+MANIFEST = "model.json"
+ARTIFACT = "model.joblib"
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_NUMBER = re.compile(r"\d+")
+
+
+class ModelError(ValueError):
+    """A model directory cannot be used (missing files, checksum mismatch, wrong format)."""
+
+
+def preprocess(text: str) -> str:
+    """What the vectorisers see: lower case, URLs and numbers folded."""
+    return _NUMBER.sub("0", _URL.sub(" url ", text.lower()))
+
+
+@dataclass(slots=True)
+class DepartmentModel:
+    """A fitted vectoriser and classifier with the facts of how they were trained."""
+
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+    clf: LogisticRegression
+    manifest: dict
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.clf.classes_]
+
+    @property
+    def name(self) -> str:
+        return f"{self.manifest['name']}@{self.manifest['version']}"
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest["version"])
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        docs = [preprocess(t) for t in texts]
+        return sparse.hstack([self.word.transform(docs), self.char.transform(docs)], format="csr")
+
+    def predict_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
+        x = self.transform(texts)
+        return self.clf.predict_proba(x), x
+
+    def top_features(self, row: sparse.csr_matrix, class_index: int, k: int = 5) -> list[str]:
+        """Tokens of this message that pushed hardest towards the class (word n-grams first)."""
+        coef = self.clf.coef_[class_index] if self.clf.coef_.shape[0] > 1 else self.clf.coef_[0]
+        idx = row.indices
+        if idx.size == 0:
+            return []
+        contrib = row.data * coef[idx]
+        order = np.argsort(-contrib)
+        names = _feature_names(self)
+        n_word = len(self.word.vocabulary_)
+        words = [names[idx[i]] for i in order if contrib[i] > 0 and idx[i] < n_word][:k]
+        if len(words) < k:
+            words += [f"'{names[idx[i]].strip()}'" for i in order if contrib[i] > 0 and idx[i] >= n_word][: k - len(words)]
+        return words
+
+
+_NAMES: dict[int, np.ndarray] = {}
+
+
+def _feature_names(model: DepartmentModel) -> np.ndarray:
+    key = id(model.clf)
+    if key not in _NAMES:
+        _NAMES[key] = np.concatenate([model.word.get_feature_names_out(), model.char.get_feature_names_out()])
+    return _NAMES[key]
+
+
+def train_model(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    version: str,
+    c: float = 8.0,
+    class_weight: str | None = "balanced",
+    extra_manifest: dict | None = None,
+) -> DepartmentModel:
+    """Fit a model; deterministic for the same rows in the same order."""
+    if len(texts) != len(labels) or not texts:
+        raise ValueError("need the same, non-zero number of texts and labels")
+    if len(set(labels)) < 2:
+        raise ValueError("need at least two departments in the training data")
+    docs = [preprocess(t) for t in texts]
+    word = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b",
+                           max_features=200_000, dtype=np.float32)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True,
+                           max_features=200_000, dtype=np.float32)
+    x = sparse.hstack([word.fit_transform(docs), char.fit_transform(docs)], format="csr")
+    clf = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
+    clf.fit(x, list(labels))
+    digest = hashlib.sha256("\n".join(f"{t}\t{y}" for t, y in zip(texts, labels, strict=True)).encode()).hexdigest()
+    manifest = {
+        "format": 1,
+        "name": MODEL_NAME,
+        "version": version,
+        "classes": [str(c_) for c_ in clf.classes_],
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rows": len(texts),
+        "data_sha256": digest,
+        "sklearn": sklearn.__version__,
+        **(extra_manifest or {}),
+    }
+    return DepartmentModel(word=word, char=char, clf=clf, manifest=manifest)
+
+
+def save_model(model: DepartmentModel, directory: str | Path) -> Path:
+    """Write the artifact, then the manifest (last, so a watcher never sees a manifest without its artifact)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / (ARTIFACT + ".tmp")
+    joblib.dump({"word": model.word, "char": model.char, "clf": model.clf}, tmp, compress=3)
+    tmp.replace(directory / ARTIFACT)
+    manifest = {**model.manifest, "artifact": ARTIFACT, "artifact_sha256": _sha256(directory / ARTIFACT)}
+    model.manifest = manifest
+    tmp_manifest = directory / (MANIFEST + ".tmp")
+    tmp_manifest.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp_manifest.replace(directory / MANIFEST)
+    return directory
+
+
+def read_manifest(directory: str | Path) -> dict:
+    path = Path(directory) / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{path}: no model manifest") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: unreadable model manifest: {exc}") from None
+
+
+def load_model(directory: str | Path) -> DepartmentModel:
+    """Load a model directory written by `save_model`, checking the artifact against the manifest."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    if manifest.get("format") != 1:
+        raise ModelError(f"{directory}: unsupported model format {manifest.get('format')!r}")
+    artifact = directory / manifest.get("artifact", ARTIFACT)
+    if not artifact.is_file():
+        raise ModelError(f"{artifact}: model artifact missing")
+    if _sha256(artifact) != manifest.get("artifact_sha256"):
+        raise ModelError(f"{artifact}: checksum does not match {MANIFEST}")
+    parts = joblib.load(artifact)
+    return DepartmentModel(word=parts["word"], char=parts["char"], clf=parts["clf"], manifest=manifest)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def iter_pairs(rows: Iterable[dict]) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for row in rows:
+        texts.append(row["text"])
+        labels.append(row["department"])
+    return texts, labels

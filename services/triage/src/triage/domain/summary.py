@@ -1,0 +1,39 @@
+"""The one-sentence explanation a person reads next to a triage decision."""
+
+from __future__ import annotations
+
+from triage.domain.taxonomy import Rule
+
+_LANGUAGES = {"cy": "Welsh", "en": "English"}
+
+
+def summarise(
+    *,
+    department_name: str,
+    confidence: float,
+    urgency: str,
+    fired: list[Rule],
+    forced: Rule | None,
+    abuse: str,
+    pii_kinds: list[str],
+    language: str,
+    needs_review: bool,
+) -> str:
+    """One sentence: where it goes, how sure, how urgent and why, and what else a person must know."""
+    if forced is not None:
+        head = f"Routed to {department_name} by rule {forced.id}"
+    else:
+        head = f"Routed to {department_name} with {confidence:.0%} confidence"
+    parts = [head]
+    if urgency != "normal":
+        why = fired[0].description.rstrip(".").lower() if fired and fired[0].description else ""
+        parts.append(f"urgency {urgency}" + (f" ({why})" if why else " (threat of violence)" if abuse == "threat" else ""))
+    if abuse != "none":
+        parts.append(f"{abuse} content")
+    if pii_kinds:
+        parts.append("personal data: " + ", ".join(k.replace("_", " ") for k in pii_kinds))
+    if language not in ("en", "und"):
+        parts.append(f"written in {_LANGUAGES.get(language, language)}")
+    if needs_review:
+        parts.append("a person should confirm the routing")
+    return "; ".join(parts) + "."

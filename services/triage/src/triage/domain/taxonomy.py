@@ -1,0 +1,213 @@
+"""The organisation's taxonomy: departments, rules and the review threshold, read from YAML.
+
+A bad file is refused with `TaxonomyError`, whose message names the file and the line at fault. The YAML is
+composed into nodes first (PyYAML keeps each node's line), then validated with pydantic; each validation
+error's location is mapped back to the line of the key or value it points at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+URGENCIES = ("critical", "high", "normal")
+_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class Department(BaseModel):
+    """One department messages can be routed to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID, description="Stable id used in results, data sets and evaluation.")
+    name: str = Field(min_length=1, description="Name shown to staff.")
+    description: str = Field(min_length=1, description="What the department handles.")
+    keywords: list[str] = Field(default_factory=list, description="Words or phrases, matched on word boundaries.")
+    patterns: list[str] = Field(default_factory=list, description="Regular expressions that count as keyword hits.")
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        _check_regexes(value)
+        return value
+
+
+class Rule(BaseModel):
+    """A rule checked on every message: sets urgency and/or forces the department."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.\-]*$", description="Rule id reported in explanations.")
+    description: str = Field(default="", description="Why the rule exists.")
+    patterns: list[str] = Field(min_length=1, description="Regular expressions; any match fires the rule.")
+    unless: list[str] = Field(default_factory=list, description="Regular expressions that stop the rule.")
+    urgency: str | None = Field(default=None, description="critical, high or normal.")
+    department: str | None = Field(default=None, description="Department id forced when the rule fires.")
+
+    @field_validator("patterns", "unless")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        _check_regexes(value)
+        return value
+
+    @field_validator("urgency")
+    @classmethod
+    def _urgency(cls, value: str | None) -> str | None:
+        if value is not None and value not in URGENCIES:
+            raise ValueError(f"unknown urgency {value!r}; expected one of {', '.join(URGENCIES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Rule:
+        if self.urgency is None and self.department is None:
+            raise ValueError("a rule must set `urgency`, `department` or both")
+        return self
+
+
+class Taxonomy(BaseModel):
+    """The whole configuration file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str = Field(description="Version of this configuration, chosen by its editors.")
+    review_threshold: float = Field(ge=0.0, le=1.0, description="Below this confidence a person confirms the routing.")
+    default_department: str = Field(default="general", description="Department when nothing points anywhere.")
+    departments: list[Department] = Field(min_length=2, description="Departments, in display order.")
+    rules: list[Rule] = Field(default_factory=list, description="Urgency and forced-routing rules, in order.")
+    digest: str = Field(default="", description="Hash of the file's bytes (set by the loader).")
+
+    @model_validator(mode="after")
+    def _references(self) -> Taxonomy:
+        ids = [d.id for d in self.departments]
+        seen: set[str] = set()
+        for i, dep in enumerate(ids):
+            if dep in seen:
+                raise _LocatedError(("departments", i, "id"), f"department id {dep!r} is listed twice")
+            seen.add(dep)
+        if self.default_department not in seen:
+            raise _LocatedError(("default_department",), f"unknown department id {self.default_department!r}")
+        rule_ids: set[str] = set()
+        for i, rule in enumerate(self.rules):
+            if rule.department is not None and rule.department not in seen:
+                raise _LocatedError(("rules", i, "department"), f"unknown department id {rule.department!r} in rule {rule.id!r}")
+            if rule.id in rule_ids:
+                raise _LocatedError(("rules", i, "id"), f"rule id {rule.id!r} is used twice")
+            rule_ids.add(rule.id)
+        return self
+
+    @property
+    def department_ids(self) -> list[str]:
+        return [d.id for d in self.departments]
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy file is invalid; the message names the file and the line."""
+
+
+class _LocatedError(ValueError):
+    def __init__(self, loc: tuple[Any, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def _check_regexes(patterns: list[str]) -> None:
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise _LocatedError((i,), f"bad regular expression {pattern!r}: {exc}") from None
+
+
+def default_taxonomy_path() -> Path:
+    """The taxonomy shipped with the product."""
+    return Path(str(resources.files("triage.taxonomy").joinpath("default.yaml")))
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Read and validate a taxonomy file (the shipped default when `path` is None)."""
+    path = Path(path) if path is not None else default_taxonomy_path()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TaxonomyError(f"{path}: cannot read taxonomy: {exc}") from None
+    return parse_taxonomy(raw.decode("utf-8"), source=str(path))
+
+
+def parse_taxonomy(text: str, *, source: str = "<taxonomy>") -> Taxonomy:
+    """Validate taxonomy YAML text; errors name `source` and the line."""
+    lines: dict[tuple[Any, ...], int] = {}
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise TaxonomyError(f"{source}:{line}: invalid YAML: {exc.problem or exc}") from None
+    if node is None:
+        raise TaxonomyError(f"{source}:1: the file is empty")
+    data = _to_python(node, (), lines, source)
+    if not isinstance(data, dict):
+        raise TaxonomyError(f"{source}:{node.start_mark.line + 1}: the top level must be a mapping")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        return Taxonomy.model_validate({**data, "digest": digest})
+    except ValidationError as exc:
+        raise TaxonomyError(_describe(exc, lines, source)) from None
+    except _LocatedError as exc:  # raised directly by an "after" validator
+        raise TaxonomyError(_located(exc.loc, str(exc), lines, source)) from None
+
+
+def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int], source: str) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in out:
+                raise TaxonomyError(f"{source}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            out[key] = _to_python(value_node, (*path, key), lines, source)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, (*path, i), lines, source) for i, item in enumerate(node.value)]
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+def _describe(exc: ValidationError, lines: dict[tuple[Any, ...], int], source: str) -> str:
+    messages = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        msg = err["msg"]
+        ctx_error = (err.get("ctx") or {}).get("error")
+        if isinstance(ctx_error, _LocatedError):
+            loc = loc + ctx_error.loc
+            msg = str(ctx_error)
+        elif err["type"] == "extra_forbidden":
+            msg = f"unknown key {loc[-1]!r}"
+        elif err["type"] == "missing":
+            msg = f"missing field {loc[-1]!r}"
+        messages.append(_located(loc, msg, lines, source))
+    return "\n".join(messages)
+
+
+def _located(loc: tuple[Any, ...], msg: str, lines: dict[tuple[Any, ...], int], source: str) -> str:
+    probe = tuple(loc)
+    while probe not in lines and probe:
+        probe = probe[:-1]
+    line = lines.get(probe, 1)
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    return f"{source}:{line}: {where}: {msg}" if where else f"{source}:{line}: {msg}"

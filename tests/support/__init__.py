@@ -1,0 +1,1 @@
+"""Shared test fixtures: real infrastructure, the running system, signed platform requests."""
