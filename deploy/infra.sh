@@ -17,9 +17,12 @@ REPO_ROOT="$(cd "$DEPLOY_DIR/.." && pwd)"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${MONGO_PORT:-27017}"
-FERRETDB_DEBUG_PORT="${FERRETDB_DEBUG_PORT:-8088}"   # FerretDB metrics/probes HTTP listener
+# FerretDB's debug HTTP listener (metrics, probes). Defaults to 8088 for MONGO_PORT 27017 and
+# moves along with MONGO_PORT, so a second instance (e.g. tests on 27018 -> 8089) never collides.
+FERRETDB_DEBUG_PORT="${FERRETDB_DEBUG_PORT:-$((8088 + MONGO_PORT - 27017))}"
 READY_TIMEOUT="${INFRA_READY_TIMEOUT:-90}"             # seconds to wait for each service
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
+KAFKA_OPTS="${KAFKA_OPTS:-}"                           # extra JVM flags, e.g. -XX:TieredStopAtLevel=1
 PYTHON="${PYTHON:-python3}"                            # only the standard library is used
 
 # Last FerretDB v1 release (v2 needs PostgreSQL with the DocumentDB extension).
@@ -35,7 +38,11 @@ LOCAL_DIR="${CIVIC_LOCAL_DIR:-$REPO_ROOT/.local}"
 mkdir -p "$LOCAL_DIR"
 LOCAL_DIR="$(cd "$LOCAL_DIR" && pwd)"   # absolute: it ends up in command lines we match on
 
-CACHE_DIR="$LOCAL_DIR/cache"
+# Downloads and builds; CIVIC_CACHE_DIR lets several state folders (e.g. the tests'
+# .local/test) share one cache.
+CACHE_DIR="${CIVIC_CACHE_DIR:-$LOCAL_DIR/cache}"
+mkdir -p "$CACHE_DIR"
+CACHE_DIR="$(cd "$CACHE_DIR" && pwd)"
 DATA_DIR="$LOCAL_DIR/data"
 LOG_DIR="$LOCAL_DIR/log"
 RUN_DIR="$LOCAL_DIR/run"
@@ -116,10 +123,10 @@ rotate_log() {
 
 # ----------------------------------------------------------------------------- process tracking
 # A pid file only counts if its pid is alive AND its command line still contains the
-# marker we started it with (the config path / binary path under $LOCAL_DIR). That way
-# a recycled pid or another checkout's service is never mistaken for ours.
+# marker we started it with (its config / data path under $LOCAL_DIR). That way a recycled
+# pid, or an instance started with another CIVIC_LOCAL_DIR, is never mistaken for ours.
 kafka_marker()    { echo "kafka.Kafka $KAFKA_CONF"; }
-ferretdb_marker() { echo "$FERRETDB_BIN"; }
+ferretdb_marker() { echo "--sqlite-url=file:$FERRETDB_DATA/"; }
 
 # our_pid PIDFILE MARKER -> prints the pid and returns 0 if that process is ours and alive.
 our_pid() {
@@ -139,6 +146,7 @@ our_pid() {
 start_detached() {
   local pidfile="$1" log="$2"; shift 2
   rm -f "$pidfile"
+  # shellcheck disable=SC2016  # $$ and $@ must expand in the child shell
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$log" 2>&1 &
   local i
   for i in $(seq 50); do
@@ -206,6 +214,13 @@ kafka_libs_stamp() {
   echo "kafka $(kafka_pinned_version) pom-sha256 $(sha256sum "$KAFKA_POM" | cut -d' ' -f1)"
 }
 
+# Copy the pom's runtime dependency closure into directory $1; "${@:2}" = extra mvn flags.
+kafka_mvn_copy() {
+  local dest="$1"; shift
+  mvn -B -q -Dstyle.color=never "$@" -f "$KAFKA_POM" dependency:copy-dependencies \
+    -DoutputDirectory="$dest"
+}
+
 kafka_fetch_libs() {
   local t0=$EPOCHREALTIME stamp
   stamp="$(kafka_libs_stamp)"
@@ -217,13 +232,23 @@ kafka_fetch_libs() {
   command -v mvn >/dev/null || die "kafka: mvn is not on PATH (needed once, to fetch the Kafka jars)"
   info "kafka: fetching Kafka $(kafka_pinned_version) jars with Maven..."
   mkdir -p "$LOG_DIR"
-  rm -rf "$KAFKA_LIBS"
-  if ! mvn -B -q -Dstyle.color=never -f "$KAFKA_POM" dependency:copy-dependencies \
-      -DoutputDirectory="$KAFKA_LIBS" >"$LOG_DIR/kafka-fetch.log" 2>&1; then
-    rm -rf "$KAFKA_LIBS"
-    fail_with_log "$LOG_DIR/kafka-fetch.log" "kafka: Maven could not fetch the jars listed in $KAFKA_POM."
+  # Fetch into a fresh directory and swap it in at the end: a broker of another state
+  # folder sharing this cache may be running from the old jars.
+  local fresh="$KAFKA_LIBS.new"
+  rm -rf "$fresh"
+  # Offline first (enough when ~/.m2 already holds everything), then online.
+  if ! kafka_mvn_copy "$fresh" -o >"$LOG_DIR/kafka-fetch.log" 2>&1; then
+    rm -rf "$fresh"
+    if ! kafka_mvn_copy "$fresh" >>"$LOG_DIR/kafka-fetch.log" 2>&1; then
+      rm -rf "$fresh"
+      fail_with_log "$LOG_DIR/kafka-fetch.log" "kafka: Maven could not fetch the jars listed in $KAFKA_POM."
+    fi
   fi
-  echo "$stamp" >"$KAFKA_LIBS_MARKER"
+  echo "$stamp" >"$fresh/.fetched"
+  rm -rf "$KAFKA_LIBS.old"
+  if [[ -d "$KAFKA_LIBS" ]]; then mv "$KAFKA_LIBS" "$KAFKA_LIBS.old"; fi
+  mv "$fresh" "$KAFKA_LIBS"
+  rm -rf "$KAFKA_LIBS.old"
   info "kafka: fetched $(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars in $(elapsed "$t0")s"
 }
 
@@ -247,8 +272,10 @@ kafka_format_storage() {
   fi
   local cluster_id
   mkdir -p "$KAFKA_DATA"
-  cluster_id="$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$KAFKA_LOG" | tail -n 1)"
-  [[ -n "$cluster_id" ]] || fail_with_log "$KAFKA_LOG" "kafka: could not generate a cluster id."
+  if ! cluster_id="$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$KAFKA_LOG" | tail -n 1)" ||
+      [[ -z "$cluster_id" ]]; then
+    fail_with_log "$KAFKA_LOG" "kafka: could not generate a cluster id."
+  fi
   info "kafka: formatting storage $KAFKA_DATA (cluster id $cluster_id)"
   if ! kafka_java kafka.tools.StorageTool format --cluster-id "$cluster_id" \
       --config "$KAFKA_CONF" >>"$KAFKA_LOG" 2>&1; then
@@ -262,10 +289,8 @@ kafka_state() {
   if "$PYTHON" "$PROBE" kafka 127.0.0.1 "$KAFKA_PORT" >/dev/null 2>&1; then echo running; else echo starting; fi
 }
 
-# Start Kafka in the background (readiness is awaited separately).
-# Sets KAFKA_STARTED=1 when a new process was launched.
+# Start Kafka in the background (readiness is awaited separately by cmd_up).
 kafka_start() {
-  KAFKA_STARTED=0
   case "$(kafka_state)" in
     running)  info "kafka: already running (pid $(<"$KAFKA_PID"), port $KAFKA_PORT)"; return 0 ;;
     starting) info "kafka: already started (pid $(<"$KAFKA_PID")), waiting for it"; return 0 ;;
@@ -277,14 +302,15 @@ kafka_start() {
   kafka_render_config
   kafka_format_storage
   # JVM flags follow Kafka's own kafka-server-start.sh defaults (G1, short pauses).
-  # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS is intentionally word-split
+  # log4j2's own shutdown hook would stop logging half-way through Kafka's shutdown.
+  # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS / KAFKA_OPTS are intentionally word-split
   start_detached "$KAFKA_PID" "$KAFKA_LOG" \
     java $KAFKA_HEAP_OPTS \
       -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
       -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true \
-      -Dlog4j2.configurationFile="$KAFKA_LOG4J" \
+      -Dlog4j2.configurationFile="$KAFKA_LOG4J" -Dlog4j2.shutdownHookEnabled=false \
+      $KAFKA_OPTS \
       -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF"
-  KAFKA_STARTED=1
   info "kafka: started (pid $(<"$KAFKA_PID")), log $KAFKA_LOG"
 }
 
@@ -306,24 +332,24 @@ ferretdb_build() {
     return 0
   fi
   command -v go >/dev/null || die "ferretdb: go is not on PATH (needed once, to build FerretDB)"
-  info "ferretdb: building FerretDB $FERRETDB_VERSION with $(go env GOVERSION) (first run only, ~2 min)..."
+  info "ferretdb: building FerretDB $FERRETDB_VERSION with $(go env GOVERSION 2>/dev/null) (first run only, ~2 min)..."
   mkdir -p "$LOG_DIR" "$CACHE_DIR/bin"
   local work="$CACHE_DIR/ferretdb-src"
   rm -rf "$work"
   mkdir -p "$work"
+  # (`set -e` does not apply inside a `( ... ) || ...` list, hence the && chain.)
   (
-    set -e
     # Run outside any go.mod/go.work so nothing in the repository is touched.
-    cd "$work"
-    export GOWORK=off
-    src="$(go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION" |
-      "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')"
-    cp -R "$src" "$work/FerretDB"
-    chmod -R u+w "$work/FerretDB"
-    echo "$FERRETDB_VERSION" >"$work/FerretDB/build/version/version.txt"
-    cd "$work/FerretDB"
-    go build -trimpath -buildvcs=false -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb
-    mv -f "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
+    cd "$work" && export GOWORK=off &&
+      src="$(go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION" |
+        sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" &&
+      [[ -d "$src" ]] &&
+      cp -R "$src" "$work/FerretDB" &&
+      chmod -R u+w "$work/FerretDB" &&
+      echo "$FERRETDB_VERSION" >"$work/FerretDB/build/version/version.txt" &&
+      cd "$work/FerretDB" &&
+      go build -trimpath -buildvcs=false -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb &&
+      mv -f "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
   ) >"$build_log" 2>&1 || {
     rm -rf "$work" "$FERRETDB_BIN.tmp"
     fail_with_log "$build_log" "ferretdb: building FerretDB $FERRETDB_VERSION failed."
@@ -339,8 +365,8 @@ ferretdb_state() {
   if "$PYTHON" "$PROBE" mongo 127.0.0.1 "$MONGO_PORT" >/dev/null 2>&1; then echo running; else echo starting; fi
 }
 
+# Start FerretDB in the background (readiness is awaited separately by cmd_up).
 ferretdb_start() {
-  FERRETDB_STARTED=0
   case "$(ferretdb_state)" in
     running)  info "ferretdb: already running (pid $(<"$FERRETDB_PID"), port $MONGO_PORT)"; return 0 ;;
     starting) info "ferretdb: already started (pid $(<"$FERRETDB_PID")), waiting for it"; return 0 ;;
@@ -358,7 +384,6 @@ ferretdb_start() {
       --debug-addr="127.0.0.1:$FERRETDB_DEBUG_PORT" \
       --telemetry=disable \
       --log-level=INFO
-  FERRETDB_STARTED=1
   info "ferretdb: started (pid $(<"$FERRETDB_PID")), log $FERRETDB_LOG"
 }
 
@@ -367,9 +392,17 @@ cmd_up() {
   local t0=$EPOCHREALTIME t
   command -v "$PYTHON" >/dev/null || die "$PYTHON is not on PATH (used for readiness probes)"
 
-  # 1. Downloads / builds (cached after the first run).
-  kafka_fetch_libs
-  ferretdb_build
+  # 0. Fail fast, before any download or start, if a port we need is taken by someone else.
+  [[ "$(kafka_state)" != stopped ]] || require_free_ports kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
+  [[ "$(ferretdb_state)" != stopped ]] || require_free_ports ferretdb "$MONGO_PORT" "$FERRETDB_DEBUG_PORT"
+
+  # 1. Downloads / builds (cached after the first run). The lock serialises concurrent
+  #    `up`s sharing one cache (e.g. `make run` and the tests).
+  {
+    flock -w 900 9 || die "timed out waiting for another infra.sh to finish fetching/building ($CACHE_DIR)"
+    kafka_fetch_libs
+    ferretdb_build
+  } 9>"$CACHE_DIR/.prepare.lock"
 
   # 2. Launch both, so the JVM warms up while FerretDB starts.
   kafka_start

@@ -7,7 +7,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import httpx
 from fastapi import FastAPI
@@ -19,6 +20,46 @@ from support.infra import Infra
 
 META_APP_SECRET = "test_app_secret"
 META_VERIFY_TOKEN = "test_verify_token"
+# Staff accounts every test session creates (passwords are made fresh per session): user id -> (role, departments).
+STAFF = {
+    "t-admin": ("admin", ["*"]),
+    "t-super": ("supervisor", ["*"]),
+    "t-super2": ("supervisor", ["*"]),
+    "t-agent": ("agent", ["*"]),
+    "t-agent2": ("agent", ["*"]),
+    "t-highways": ("department_staff", ["highways"]),
+    "t-waste": ("department_staff", ["waste"]),
+    "t-parks1": ("department_staff", ["parks_trees"]),
+    "t-parks2": ("department_staff", ["parks_trees"]),
+}
+
+
+class TestClock:
+    """Responder's clock in tests: real time unless a test sets it."""
+
+    __test__ = False
+
+    def __init__(self) -> None:
+        self.frozen: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.frozen or datetime.now(UTC)
+
+    def set(self, when: datetime | None) -> None:
+        self.frozen = when
+
+
+def responder_test_policy():
+    """The shipped policy, made deterministic for tests: no approval just for being out of hours (tests run at
+    any hour; that rule has its own tests), and automatic assignment only in parks_trees (round robin)."""
+    from responder.config import load_policy
+    from responder.domain.policy import Assignment
+
+    policy = load_policy()
+    return policy.model_copy(update={
+        "approval": policy.approval.model_copy(update={"outside_business_hours": False}),
+        "assignment": Assignment(default="manual", departments={"parks_trees": "round_robin"}, default_capacity=10),
+    })
 
 
 @dataclass
@@ -30,6 +71,23 @@ class System:
     inbox: httpx.AsyncClient
     spans: InMemorySpanExporter
     apps: dict[str, FastAPI]
+    clock: TestClock = field(default_factory=TestClock)
+    passwords: dict[str, str] = field(default_factory=dict)
+    clients: list[httpx.AsyncClient] = field(default_factory=list)
+
+    async def sign_in(self, user_id: str) -> httpx.AsyncClient:
+        """A client of the inbox API signed in as `user_id` (one of `STAFF`), with its own session cookie."""
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.apps["inbox"]), base_url="http://inbox.test")
+        self.clients.append(client)
+        response = await client.post("/api/auth/login", json={"username": user_id, "password": self.passwords[user_id]})
+        response.raise_for_status()
+        return client
+
+    async def run_responder_jobs(self) -> dict[str, int]:
+        """One run of responder's periodic job (SLA, handovers, assignment) at `clock`'s time."""
+        from responder.service import jobs
+
+        return await jobs.tick(self.apps["responder"].state.responder)
 
     async def post_meta(self, body: bytes | dict, *, signature: str | None = "valid") -> httpx.Response:
         from connectors.platforms import meta
@@ -84,19 +142,21 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(spans))
     kafka = infra.kafka_bootstrap_servers
+    clock = TestClock()
     apps = {
         "triage": triage_app(TriageSettings(kafka_bootstrap_servers=kafka, group_id=f"triage-{run_id}"), tracer_provider=provider),
         "responder": responder_app(
             ResponderSettings(kafka_bootstrap_servers=kafka, mongodb_uri=infra.mongodb_uri, database=database,
-                              group_id=f"responder-{run_id}"),
-            tracer_provider=provider,
+                              group_id=f"responder-{run_id}", jobs_enabled=False),
+            tracer_provider=provider, clock=clock, policy=responder_test_policy(),
         ),
         "connectors": connectors_app(
             ConnectorSettings(kafka_bootstrap_servers=kafka, meta_app_secret=META_APP_SECRET,
                               meta_verify_token=META_VERIFY_TOKEN),
             tracer_provider=provider,
         ),
-        "inbox": inbox_app(InboxSettings(mongodb_uri=infra.mongodb_uri, database=database), tracer_provider=provider),
+        "inbox": inbox_app(InboxSettings(mongodb_uri=infra.mongodb_uri, database=database, kafka_bootstrap_servers=kafka),
+                           tracer_provider=provider),
     }
     async with AsyncExitStack() as stack:
         for app in apps.values():
@@ -107,4 +167,17 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
             )
             for name in ("connectors", "inbox")
         }
-        yield System(infra, database, run_id, clients["connectors"], clients["inbox"], spans, apps)
+        passwords = {user: uuid.uuid4().hex for user in STAFF}
+        for user, (role, departments) in STAFF.items():
+            await apps["inbox"].state.users.create_user(user_id=user, name=user.replace("t-", "Test ").title(),
+                                                        role=role, password=passwords[user], departments=departments)
+        # The default client reads as an admin, so every existing test sees every conversation.
+        signed_in = await clients["inbox"].post("/api/auth/login", json={"username": "t-admin", "password": passwords["t-admin"]})
+        signed_in.raise_for_status()
+        system = System(infra, database, run_id, clients["connectors"], clients["inbox"], spans, apps, clock=clock,
+                        passwords=passwords)
+        try:
+            yield system
+        finally:
+            for client in system.clients:
+                await client.aclose()

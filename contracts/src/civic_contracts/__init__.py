@@ -4,7 +4,9 @@ Only pydantic and the standard library are imported here: no Kafka, MongoDB, HTT
 Inside a topic version only optional fields are added; a breaking change is a new model on a new topic.
 """
 
+from civic_contracts.commands import Actor, InboxCommand, StaffRole
 from civic_contracts.common import Channel, ConversationKey, MessageKind
+from civic_contracts.conversation_events import ConversationEvent, ConversationEventType, DutyAlert
 from civic_contracts.deadletter import DeadLetter
 from civic_contracts.inbound import Attachment, Author, InboundMessage
 from civic_contracts.topics import TOPICS, TopicSpec, topic
@@ -19,6 +21,12 @@ from civic_contracts.triage import (
 )
 
 __all__ = [
+    "Actor",
+    "ConversationEvent",
+    "ConversationEventType",
+    "DutyAlert",
+    "InboxCommand",
+    "StaffRole",
     "TOPICS",
     "AbuseLabel",
     "Attachment",

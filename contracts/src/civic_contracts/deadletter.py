@@ -12,6 +12,7 @@ class DeadLetter(BaseModel):
 
     id: str = Field(description="Unique id of this dead letter.")
     service: str = Field(description="The service that gave up (connectors, triage, responder, ...).")
+    group: str | None = Field(default=None, description="Kafka consumer group that gave up, when it came from Kafka.")
     source: str = Field(description="Where the event came from: a Kafka topic, or an HTTP route such as `POST /webhooks/meta`.")
     partition: int | None = Field(default=None, description="Kafka partition of the original record, if it came from Kafka.")
     offset: int | None = Field(default=None, description="Kafka offset of the original record, if it came from Kafka.")

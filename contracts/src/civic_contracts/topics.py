@@ -2,9 +2,11 @@
 
 from pydantic import BaseModel, ConfigDict
 
-from civic_contracts.common import ConversationKey
+from civic_contracts.commands import InboxCommand
+from civic_contracts.common import Channel, ConversationKey
+from civic_contracts.conversation_events import ConversationEvent, DutyAlert
+from civic_contracts.correction import TriageCorrection
 from civic_contracts.deadletter import DeadLetter
-from civic_contracts.common import Channel
 from civic_contracts.inbound import InboundMessage
 from civic_contracts.outbound import ChannelHealth, OutboundCommand, ReplyStatus
 from civic_contracts.triage import TriageResult
@@ -62,9 +64,37 @@ OUTBOUND: dict[Channel, TopicSpec] = {
     for channel in Channel
 }
 
+INBOX_COMMAND = TopicSpec(
+    name="inbox.command.v1",
+    key=ConversationKey,
+    value=InboxCommand,
+    description="Every staff action from the inbox API (reply, approve, handover, assign, ...); read by responder.",
+)
+CONVERSATION_EVENT = TopicSpec(
+    name="conversation.event.v1",
+    key=ConversationKey,
+    value=ConversationEvent,
+    description="What happened to each conversation (no citizen text); published by responder for live views.",
+)
+DUTY_ALERT = TopicSpec(
+    name="duty.alert.v1",
+    key=ConversationKey,
+    value=DutyAlert,
+    description="Critical conversations for the person on the duty rota, any hour; published by responder.",
+)
+TRIAGE_CORRECTION = TopicSpec(
+    name="triage.correction.v1",
+    key=ConversationKey,
+    value=TriageCorrection,
+    description="A person's correction of triage's routing or urgency; published by responder, read by triage.",
+)
+
 TOPICS: dict[str, TopicSpec] = {
     t.name: t
-    for t in (MESSAGE_RECEIVED, MESSAGE_TRIAGED, DEAD_LETTER, REPLY_STATUS, CHANNEL_HEALTH, *OUTBOUND.values())
+    for t in (
+        MESSAGE_RECEIVED, MESSAGE_TRIAGED, DEAD_LETTER, REPLY_STATUS, CHANNEL_HEALTH, *OUTBOUND.values(),
+        INBOX_COMMAND, CONVERSATION_EVENT, DUTY_ALERT, TRIAGE_CORRECTION,
+    )
 }
 
 

@@ -33,6 +33,7 @@ def dead_letter(
     service: str,
     source: str,
     payload: bytes,
+    group: str | None = None,
     reason: str,
     error_type: str,
     attempts: int = 1,
@@ -49,6 +50,7 @@ def dead_letter(
     return DeadLetter(
         id=str(uuid.uuid4()),
         service=service,
+        group=group,
         source=source,
         partition=partition,
         offset=offset,
@@ -80,10 +82,12 @@ class Consumer:
         broker: KafkaBroker,
         *,
         service: str,
+        group: str | None = None,
         backoff_seconds: Sequence[float] = (0.2, 1.0, 3.0),
     ) -> None:
         self.broker = broker
         self.service = service
+        self.group = group
         self.backoff_seconds = tuple(backoff_seconds)
 
     async def handle(
@@ -124,6 +128,7 @@ class Consumer:
     async def _dead_letter(self, record: Any, message: Any, **details: Any) -> None:
         letter = dead_letter(
             service=self.service,
+            group=self.group,
             source=record.topic,
             payload=message.body,
             headers=dict(record.headers or ()),

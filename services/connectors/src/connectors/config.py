@@ -1,5 +1,12 @@
-"""Connector settings, read from the environment (prefix `CONNECTORS_`) when `load_settings` is called."""
+"""Connector settings, read from the environment (prefix `CONNECTORS_`) when `load_settings` is called.
 
+Only the Meta secrets are required (the walking skeleton's channel); every other platform is optional and its
+webhook answers 403 (fails closed) until its secret is set. Maps such as `CONNECTORS_META_PAGE_TOKENS` are
+JSON objects in the environment: `{"<account id>": "<token>"}`."""
+
+from pathlib import Path
+
+from civic_contracts import Channel
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -14,6 +21,22 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CONNECTORS_KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"),
         description="Kafka bootstrap servers.",
     )
+    mongodb_uri: str = Field(
+        default="mongodb://127.0.0.1:27017",
+        validation_alias=AliasChoices("CONNECTORS_MONGODB_URI", "MONGODB_URI"),
+        description="MongoDB (or FerretDB) connection string: cursors, idempotency keys, windows, web-form requests.",
+    )
+    database: str = Field(
+        default="civic_connectors",
+        description="The connectors' own database (conversation state belongs to responder, not here).",
+    )
+    group_id: str = Field(
+        default="connectors",
+        description="Kafka consumer group prefix: `<group_id>-outbound` sends replies, `<group_id>-ledger` records windows.",
+    )
+    outbound_offset_reset: str = Field(
+        default="earliest", description="Where a new consumer group starts on the outbound topics (earliest: miss nothing)."
+    )
     startup_wait_seconds: float = Field(
         default=10.0, description="How long start-up waits for Kafka before serving anyway (and retrying in the background)."
     )
@@ -21,8 +44,94 @@ class Settings(BaseSettings):
         default=5.0,
         description="How long a webhook waits for Kafka to acknowledge before answering 503 so the platform retries.",
     )
+    public_base_url: str | None = Field(
+        default=None,
+        description="Public base URL the platforms call (e.g. `https://inbox.example.gov.uk`), used to rebuild the URL "
+        "Twilio signed when a proxy sits in front; unset: the URL of the request as received.",
+    )
+
+    # Meta: Facebook Pages, Messenger, Instagram.
     meta_app_secret: SecretStr = Field(description="Meta App Secret: the key of X-Hub-Signature-256.")
     meta_verify_token: SecretStr = Field(description="Token configured in the Meta App Dashboard for the GET handshake.")
+    meta_page_tokens: dict[str, SecretStr] = Field(
+        default_factory=dict, description="Page or Instagram account id -> access token used to reply from it."
+    )
+    meta_api_base_url: str = Field(
+        default="https://graph.facebook.com/v25.0", description="Graph API base URL (the sandbox's `/meta/v25.0` locally)."
+    )
+
+    # X.
+    x_consumer_secret: SecretStr | None = Field(
+        default=None, description="X app consumer secret: the key of the CRC answer and x-twitter-webhooks-signature."
+    )
+    x_bearer_token: SecretStr | None = Field(default=None, description="X app-only bearer token, for polling mentions.")
+    x_user_tokens: dict[str, SecretStr] = Field(
+        default_factory=dict, description="X account id -> OAuth 2.0 user token used to reply and send DMs from it."
+    )
+    x_poll_accounts: list[str] = Field(
+        default_factory=list, description="X account ids without webhooks whose mentions are polled."
+    )
+    x_api_base_url: str = Field(default="https://api.x.com", description="X API base URL (the sandbox's `/x` locally).")
+
+    # YouTube.
+    youtube_api_key: SecretStr | None = Field(default=None, description="YouTube Data API key, for polling comments.")
+    youtube_channel_ids: list[str] = Field(
+        default_factory=list, description="The organisation's YouTube channel ids whose comment threads are polled."
+    )
+    youtube_access_tokens: dict[str, SecretStr] = Field(
+        default_factory=dict, description="YouTube channel id -> OAuth token used to reply and moderate."
+    )
+    youtube_api_base_url: str = Field(
+        default="https://youtube.googleapis.com", description="YouTube Data API base URL (the sandbox's `/youtube` locally)."
+    )
+
+    # Twilio: SMS and WhatsApp.
+    twilio_account_sid: str | None = Field(default=None, description="Twilio Account SID (replies are sent from it).")
+    twilio_auth_token: SecretStr | None = Field(
+        default=None, description="Twilio Auth Token: the key of X-Twilio-Signature and the password of the REST API."
+    )
+    twilio_api_base_url: str = Field(
+        default="https://api.twilio.com", description="Twilio REST API base URL (the sandbox's `/twilio` locally)."
+    )
+
+    # Email through Mailgun.
+    mailgun_signing_key: SecretStr | None = Field(default=None, description="Mailgun webhook signing key.")
+    mailgun_api_key: SecretStr | None = Field(default=None, description="Mailgun API key, for sending replies.")
+    mailgun_domain: str | None = Field(
+        default=None, description="Mailgun sending domain; unset: the domain of the mailbox the citizen wrote to."
+    )
+    mailgun_api_base_url: str = Field(
+        default="https://api.eu.mailgun.net", description="Mailgun API base URL (EU region; the sandbox's `/mailgun` locally)."
+    )
+    email_max_age_seconds: int = Field(
+        default=300, description="A Mailgun delivery signed longer ago than this (or this far ahead) is refused as stale."
+    )
+
+    # Web forms: Open311 GeoReport v2 and the contact form.
+    open311_api_keys: list[SecretStr] = Field(
+        default_factory=list, description="API keys accepted on `POST /open311/v2/requests.json` (one per client app)."
+    )
+    open311_taxonomy_path: Path | None = Field(
+        default=None,
+        description="Taxonomy YAML whose departments are the Open311 services; unset: the taxonomy shipped with triage, "
+        "located as a file (triage is not imported).",
+    )
+    open311_jurisdiction_id: str = Field(
+        default="civic-inbox", description="Account id of the web-form channel (the Open311 jurisdiction)."
+    )
+
+    # Pollers, sender, health.
+    poll_interval_seconds: float = Field(default=60.0, description="Seconds between polls of each account; 0 turns polling off.")
+    outbound_channels: list[Channel] = Field(
+        default_factory=lambda: list(Channel), description="Channels whose outbound topic this process sends for."
+    )
+    send_timeout_seconds: float = Field(default=10.0, description="Timeout of one call to a platform API.")
+    default_backoff_seconds: float = Field(
+        default=60.0, description="Pause after a rate limit or a transient error when the platform does not say how long."
+    )
+    max_send_attempts: int = Field(default=5, description="Attempts at a send that fails transiently before it is failed.")
+    retry_scan_seconds: float = Field(default=1.0, description="How often waiting sends are checked for being due.")
+    health_interval_seconds: float = Field(default=30.0, description="How often channel health is published; 0: only on change.")
 
 
 def load_settings(**overrides: object) -> Settings:

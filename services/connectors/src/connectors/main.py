@@ -1,45 +1,128 @@
-"""Wires the connectors service: settings, telemetry, Kafka, routes."""
+"""Wires the connectors service: settings, telemetry, Kafka, MongoDB, webhook routes, outbound sender,
+pollers and channel health."""
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
+import httpx
 from civic_eventing import KafkaRuntime, ops_router, setup_telemetry
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.trace import TracerProvider
+from pymongo import AsyncMongoClient
 
-from connectors import webhooks_meta
+from connectors import (
+    contact_form, handlers, health, open311, webhooks_email, webhooks_meta, webhooks_twilio, webhooks_x,
+)
+from connectors.adapters import Stores
 from connectors.config import Settings
+from connectors.health import HealthTracker
+from connectors.outbound.context import Context
+from connectors.outbound.sender import Sender
+from connectors.platforms import webform
+from connectors.polling.runner import run_poller
+from connectors.polling.x_mentions import XMentionsPoller
+from connectors.polling.youtube_comments import YouTubeCommentsPoller
 from connectors.publishing import Publisher
 
 SERVICE = "connectors"
+log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, *, tracer_provider: TracerProvider | None = None) -> FastAPI:
+async def _keep_trying(what: str, action, *, every: float) -> None:
+    """Runs `action` until it succeeds (start-up chores that need MongoDB, which may come up later)."""
+    while True:
+        try:
+            await action()
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.warning("%s failed (%s); retrying in %.0fs", what, exc, every)
+            await asyncio.sleep(every)
+
+
+async def _prune_tokens(stores: Stores, settings: Settings) -> None:
+    while True:
+        await asyncio.sleep(600)
+        try:
+            await stores.tokens.prune(timedelta(seconds=settings.email_max_age_seconds * 2))
+        except Exception as exc:  # noqa: BLE001
+            log.warning("pruning Mailgun tokens failed: %s", exc)
+
+
+def create_app(
+    settings: Settings, *, tracer_provider: TracerProvider | None = None,
+    platform_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """`platform_transport` replaces the network for platform API calls (tests route them to the sandbox)."""
     tracer_provider = tracer_provider or setup_telemetry(SERVICE)
     kafka = KafkaRuntime.create(
         bootstrap_servers=settings.kafka_bootstrap_servers, service=SERVICE, tracer_provider=tracer_provider
     )
     keeper = kafka.keeper
+    mongo = AsyncMongoClient(settings.mongodb_uri, tz_aware=True, appname=SERVICE, serverSelectionTimeoutMS=5000)
+    stores = Stores.create(mongo, settings.database)
+    publisher = Publisher(keeper, timeout_seconds=settings.publish_timeout_seconds)
+    tracker = HealthTracker(kafka.registry)
+    client = httpx.AsyncClient(transport=platform_transport, timeout=settings.send_timeout_seconds)
+    HTTPXClientInstrumentor.instrument_client(client, tracer_provider=tracer_provider)
+    ctx = Context(client=client, settings=settings, stores=stores)
+    sender = Sender(ctx, publisher=publisher, health=tracker)
+    handlers.register(kafka.broker, settings=settings, sender=sender, ledger=stores.ledger)
+    pollers = {p.name: p for p in [
+        *(XMentionsPoller(a, ctx=ctx, publisher=publisher, health=tracker) for a in settings.x_poll_accounts),
+        *(YouTubeCommentsPoller(c, ctx=ctx, publisher=publisher, health=tracker) for c in settings.youtube_channel_ids),
+    ]}
+    try:
+        services = webform.load_services(settings.open311_taxonomy_path)
+    except ValueError as exc:
+        log.error("Open311 services unavailable: %s", exc)
+        services = []
+
+    async def mongo_check() -> str | None:
+        await mongo.admin.command("ping")
+        return None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        tasks = [asyncio.create_task(_keep_trying("creating MongoDB indexes", stores.ensure_indexes, every=5.0))]
         keeper.start()
         await keeper.wait(timeout=settings.startup_wait_seconds)
+        tasks += [
+            asyncio.create_task(sender.run_retries(), name="outbound-retries"),
+            asyncio.create_task(tracker.run(publisher, settings.health_interval_seconds), name="channel-health"),
+            asyncio.create_task(_prune_tokens(stores, settings), name="prune-mailgun-tokens"),
+        ]
+        if settings.poll_interval_seconds > 0:
+            tasks += [asyncio.create_task(run_poller(p, ctx=ctx, health=tracker, interval=settings.poll_interval_seconds),
+                                          name=p.name) for p in pollers.values()]
         yield
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await keeper.stop()
+        await client.aclose()
+        await mongo.close()
 
     app = FastAPI(
         title="Civic Inbox connectors",
-        description="Platform webhooks: verified, normalised and published to Kafka.",
-        version="0.1.0",
+        description="Platform webhooks and pollers in (verified, normalised, published to Kafka); replies out.",
+        version="0.2.0",
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.keeper = keeper
-    app.state.publisher = Publisher(keeper, timeout_seconds=settings.publish_timeout_seconds)
-    app.include_router(webhooks_meta.router)
-
-    app.include_router(ops_router(keeper=keeper, registry=kafka.registry))
+    app.state.publisher = publisher
+    app.state.stores = stores
+    app.state.health = tracker
+    app.state.sender = sender
+    app.state.pollers = pollers
+    app.state.services = services
+    for module in (webhooks_meta, webhooks_x, webhooks_twilio, webhooks_email, open311, contact_form, health):
+        app.include_router(module.router)
+    app.include_router(ops_router(keeper=keeper, registry=kafka.registry, checks={"mongodb": mongo_check}))
     FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider, excluded_urls="healthz,metrics")
     return app

@@ -1,4 +1,5 @@
-"""Publishing what arrived: messages keyed by conversation, unparseable payloads to the dead-letter topic.
+"""Publishing what arrived: messages keyed by conversation, unparseable payloads to the dead-letter topic; and
+what happened: reply statuses and channel health.
 
 Every publish waits for Kafka's acknowledgement, bounded by a timeout, so a webhook can answer 5xx and let
 the platform retry instead of losing the message."""
@@ -7,7 +8,8 @@ import asyncio
 from collections.abc import Mapping, Sequence
 
 from civic_contracts import InboundMessage
-from civic_contracts.topics import DEAD_LETTER, MESSAGE_RECEIVED
+from civic_contracts.outbound import ChannelHealth, ReplyStatus
+from civic_contracts.topics import CHANNEL_HEALTH, DEAD_LETTER, MESSAGE_RECEIVED, REPLY_STATUS
 from civic_eventing import BrokerKeeper, dead_letter
 
 
@@ -22,6 +24,8 @@ class Publisher:
 
     async def _publish(self, *sends) -> None:
         if not self.keeper.connected.is_set():
+            for send in sends:
+                send.close()  # never awaited: close the coroutine so nothing warns
             raise PublishFailed(f"Kafka is not connected ({self.keeper.last_error or 'connecting'})")
         try:
             await asyncio.wait_for(asyncio.gather(*sends), self.timeout_seconds)
@@ -43,3 +47,12 @@ class Publisher:
             headers=headers,
         )
         await self._publish(self.keeper.broker.publish(letter, topic=DEAD_LETTER.name, key=letter.id.encode()))
+
+    async def status(self, status: ReplyStatus) -> None:
+        await self._publish(
+            self.keeper.broker.publish(status, topic=REPLY_STATUS.name, key=status.conversation_key.encode())
+        )
+
+    async def health(self, health: ChannelHealth) -> None:
+        key = f"{health.channel.value}:{health.account_id}".encode()
+        await self._publish(self.keeper.broker.publish(health, topic=CHANNEL_HEALTH.name, key=key))

@@ -1,13 +1,11 @@
-"""HTTP routes for Meta: the GET handshake and signed POST deliveries."""
-
-import logging
+"""HTTP routes for Meta: the GET handshake and signed POST deliveries (Page feed comments, Messenger,
+Instagram comments and DMs)."""
 
 from fastapi import APIRouter, Query, Request, Response
 
-from connectors.platforms import PayloadError, meta
-from connectors.publishing import Publisher, PublishFailed
+from connectors.delivery import deliver, text
+from connectors.platforms import meta
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/webhooks/meta", tags=["meta"])
 SOURCE = "POST /webhooks/meta"
 
@@ -22,27 +20,19 @@ async def verify(
     expected = request.app.state.settings.meta_verify_token.get_secret_value()
     answer = meta.handshake(mode, token, challenge, expected)
     if answer is None:
-        return Response("verification failed", status_code=403, media_type="text/plain")
-    return Response(answer, media_type="text/plain")
+        return text("verification failed", 403)
+    return text(answer)
 
 
-@router.post("", summary="Meta webhook delivery (Page feed comments, Messenger)")
+@router.post("", summary="Meta webhook delivery (Page feed comments, Messenger, Instagram comments and DMs)")
 async def receive(request: Request) -> Response:
     body = await request.body()
     secret = request.app.state.settings.meta_app_secret.get_secret_value()
     if not meta.signature_valid(body, request.headers.get(meta.SIGNATURE_HEADER), secret):
-        return Response("missing or invalid X-Hub-Signature-256", status_code=401, media_type="text/plain")
-    publisher: Publisher = request.app.state.publisher
-    try:
-        try:
-            messages = meta.parse(body)
-        except PayloadError as exc:
-            log.warning("meta: dead-lettering an unparseable delivery: %s", exc)
-            headers = {"content-type": request.headers.get("content-type", "")}
-            await publisher.unparseable(source=SOURCE, body=body, reason=str(exc), headers=headers)
-            return Response("accepted; payload dead-lettered", status_code=200, media_type="text/plain")
-        await publisher.messages(messages)
-    except PublishFailed as exc:
-        log.error("meta: publish failed, asking Meta to retry: %s", exc)
-        return Response("temporarily unavailable", status_code=503, media_type="text/plain")
-    return Response("EVENT_RECEIVED", media_type="text/plain")
+        return text("missing or invalid X-Hub-Signature-256", 401)
+
+    async def parse():
+        return meta.parse(body)
+
+    return await deliver(request, source=SOURCE, body=body, parse=parse, ok=lambda: text("EVENT_RECEIVED"),
+                         accepted=lambda: text("accepted; payload dead-lettered"))

@@ -1,6 +1,6 @@
 """Inbox settings, read from the environment (prefix `INBOX_`) when `load_settings` is called."""
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,6 +20,46 @@ class Settings(BaseSettings):
         description="Database holding conversations.",
     )
     max_page_size: int = Field(default=100, description="Largest page the API returns.")
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices("INBOX_KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"),
+        description="Kafka bootstrap servers (staff actions are published as commands).",
+    )
+    startup_wait_seconds: float = Field(
+        default=10.0, description="How long start-up waits for Kafka before serving anyway (and retrying in the background)."
+    )
+    replying_seconds: int = Field(
+        default=300, description="How long someone counts as still writing a reply after saying so (collision guard)."
+    )
+    # Sessions and tokens.
+    session_cookie: str = Field(default="civic_session", description="Name of the session cookie (HttpOnly, SameSite=Lax).")
+    session_hours: float = Field(default=10.0, description="How long a sign-in lasts.")
+    cookie_secure: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only; set true wherever the API is served over TLS."
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (scheme://host:port) allowed to make cookie-authenticated changes besides the API's own.",
+    )
+    max_failed_logins: int = Field(default=5, description="Failed sign-ins in a row before an account is paused.")
+    login_pause_minutes: float = Field(default=5.0, description="How long an account is paused after too many failures.")
+    # OpenID Connect (optional): sign-in through the organisation's identity provider.
+    oidc_issuer: str | None = Field(default=None, description="OIDC issuer URL; OIDC sign-in is off when unset.")
+    oidc_client_id: str | None = Field(default=None, description="OIDC client id registered for Civic Inbox.")
+    oidc_client_secret: SecretStr | None = Field(default=None, description="OIDC client secret.")
+    oidc_redirect_uri: str | None = Field(
+        default=None, description="Callback registered with the provider, e.g. https://inbox.example/api/auth/oidc/callback."
+    )
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes asked for.")
+    oidc_match_email: bool = Field(
+        default=True, description="Match a provider account to a staff account by verified email when no subject is linked yet."
+    )
+    # Demo accounts created at start-up (never committed: `deploy/run.sh` generates the passwords).
+    bootstrap_users: str | None = Field(
+        default=None,
+        description="Staff accounts to create at start-up if missing: `user:role:password[:departments]` entries "
+        "separated by `;` (departments comma-separated, `*` for all).",
+    )
 
 
 def load_settings(**overrides: object) -> Settings:

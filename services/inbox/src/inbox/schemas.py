@@ -20,6 +20,28 @@ class MessageView(BaseModel):
     triage: TriageResult | None = Field(default=None, description="Triage's decision, once made.")
 
 
+class Replying(BaseModel):
+    user_id: str
+    name: str | None = None
+    since: datetime
+
+
+class SlaClock(BaseModel):
+    minutes: int | None = None
+    due: datetime | None = None
+    warn_at: datetime | None = None
+    met_at: datetime | None = None
+    warned: bool = False
+    breached: bool = False
+
+
+class Sla(BaseModel):
+    start: datetime | None = None
+    target: dict | None = Field(default=None, description="urgency, department and calendar (business or 24x7).")
+    first_response: SlaClock | None = None
+    resolution: SlaClock | None = None
+
+
 class ConversationView(BaseModel):
     id: str = Field(description="Conversation key.")
     channel: Channel | None = None
@@ -37,6 +59,18 @@ class ConversationView(BaseModel):
     last_message_at: datetime | None = None
     message_count: int = 0
     messages: list[MessageView] = Field(default_factory=list)
+    assignee: str | None = Field(default=None, description="User id of the person who has it; none while in the queue.")
+    assignee_name: str | None = None
+    replying: Replying | None = Field(default=None, description="Someone writing a reply now (collision guard).")
+    reply_count: int = Field(default=0, description="Replies requested so far; send it back as `seen_reply_count`.")
+    case_reference: str | None = Field(default=None, description="Case reference of an offline handover.")
+    handover_id: str | None = None
+    handover_role: str | None = Field(default=None, description="`public` or `private` side of a handover.")
+    linked_conversations: list[str] = Field(default_factory=list, description="The other side of a handover.")
+    sla: Sla | None = None
+    routing_blocked: bool = Field(default=False, description="The author is banned: not routed to people.")
+    author_abuse_count: int = Field(default=0, description="Abusive messages by this author, on this channel.")
+    rerouted: bool = False
 
 
 class ConversationPage(BaseModel):
@@ -44,3 +78,136 @@ class ConversationPage(BaseModel):
     page: int
     page_size: int
     total: int = Field(description="Conversations matching the filters, on every page.")
+
+
+class Accepted(BaseModel):
+    """The action was queued as a command; follow it at `follow`."""
+
+    command_id: str = Field(description="Id of the command; also the reply id for a reply.")
+    status: str = Field(default="accepted")
+    follow: str = Field(description="Where to follow it: `GET /api/commands/{command_id}`.")
+
+
+class CommandState(BaseModel):
+    command_id: str
+    action: str | None = None
+    conversation_key: str | None = None
+    status: str = Field(description="pending (not yet carried out), processing, done or rejected.")
+    reason: str | None = Field(default=None, description="Why it was rejected.")
+    result: dict = Field(default_factory=dict, description="What it produced (reply id and status, case reference, ...).")
+
+
+class ReplyView(BaseModel):
+    id: str
+    purpose: str = Field(description="reply, holding, private_opening or hide_comment.")
+    status: str = Field(description="blocked, awaiting_approval, approved, sending, sent, failed, waiting, rejected.")
+    text: str | None = None
+    language: str | None = None
+    channel: str
+    account_id: str
+    action: str
+    public: bool = False
+    requested_by: dict
+    requested_at: datetime
+    checks: list[dict] = Field(default_factory=list, description="Why it was held back, if it was.")
+    approval: dict = Field(default_factory=dict)
+    case_reference: str | None = None
+    platform_message_id: str | None = None
+    error_message: str | None = None
+    history: list[dict] = Field(default_factory=list)
+
+
+class NoteView(BaseModel):
+    id: str
+    text: str = Field(description="Staff text: render as text only.")
+    at: datetime
+    by: dict
+
+
+class EventView(BaseModel):
+    id: str
+    type: str
+    at: datetime
+    summary: str
+    actor_id: str | None = None
+    command_id: str | None = None
+    status: str | None = None
+    data: dict = Field(default_factory=dict)
+
+
+class ConversationDetail(BaseModel):
+    conversation: ConversationView
+    replies: list[ReplyView]
+    notes: list[NoteView]
+    timeline: list[EventView]
+
+
+class QueueCount(BaseModel):
+    department: str | None
+    waiting: int = Field(description="Open and unassigned.")
+    assigned: int = Field(description="Open and with someone.")
+
+
+class AuditEntry(BaseModel):
+    id: str
+    at: datetime
+    actor: dict = Field(description="user_id, name, role (and departments, accounts) of who did it; `system` for responder.")
+    action: str
+    conversation_key: str | None = None
+    account_id: str | None = Field(default=None, description="The official account acted from.")
+    outcome: str = Field(description="done or rejected.")
+    reason: str | None = None
+    before: dict = Field(default_factory=dict)
+    after: dict = Field(default_factory=dict)
+    command_id: str | None = None
+    details: dict = Field(default_factory=dict)
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntry]
+    page: int
+    page_size: int
+    total: int
+
+
+class HandoverView(BaseModel):
+    id: str
+    case_reference: str
+    conversation_key: str
+    department: str | None = None
+    status: str = Field(description="open, citizen_replied (the citizen answered privately) or answered.")
+    opened_by: dict
+    opened_at: datetime
+    age_minutes: int = Field(description="Minutes since it was opened.")
+    due_at: datetime | None = None
+    breached: bool = False
+    private_channel: str | None = None
+    private_conversation_key: str | None = None
+    answered_at: datetime | None = None
+
+
+class EvidenceView(BaseModel):
+    id: str
+    message_id: str
+    conversation_key: str
+    channel: str
+    account_id: str | None = None
+    author: dict | None = None
+    author_key: str
+    text: str | None = Field(default=None, description="The abusive text as written: render as text only.")
+    sent_at: datetime | None = None
+    permalink: str | None = None
+    abuse: str | None = None
+    source: str = Field(description="triage (labelled abusive) or hidden (a person hid it).")
+    captured_by: str | None = None
+    reason: str | None = None
+    captured_at: datetime
+
+
+class AuthorAbuse(BaseModel):
+    author_key: str = Field(description="`<channel>:<platform id>`.")
+    channel: str | None = None
+    name: str | None = None
+    count: int
+    banned: bool = False
+    last_at: datetime | None = None

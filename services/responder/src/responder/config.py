@@ -1,7 +1,14 @@
 """Responder settings, read from the environment (prefix `RESPONDER_`) when `load_settings` is called."""
 
+from pathlib import Path
+
+import yaml
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from responder.domain.policy import Policy
+
+DEFAULT_POLICY = Path(__file__).resolve().parent / "policy" / "default.yaml"
 
 
 class Settings(BaseSettings):
@@ -28,7 +35,30 @@ class Settings(BaseSettings):
         description="Database holding conversations.",
     )
     group_id: str = Field(default="responder", description="Kafka consumer group (one name for service and group).")
+    policy_path: str | None = Field(
+        default=None, description="The organisation's responder policy (YAML: hours, SLA, rota, checks, approval, "
+        "assignment, accounts, canned responses); the shipped default when unset."
+    )
+    bank_holidays: str | None = Field(
+        default=None, description="Overrides the policy's bank holiday region: ENG (England and Wales), WLS, SCT or NIR."
+    )
+    job_interval_seconds: float = Field(
+        default=30.0, description="How often the periodic job runs (SLA warnings and breaches, handover SLA, "
+        "assignment of waiting conversations, re-publishing sends that were claimed but not published)."
+    )
+    jobs_enabled: bool = Field(default=True, description="Run the periodic job in this process.")
+    replying_seconds: int = Field(
+        default=300, description="How long a person counts as still writing a reply after saying so (collision guard)."
+    )
 
 
 def load_settings(**overrides: object) -> Settings:
     return Settings(**overrides)
+
+
+def load_policy(path: str | Path | None = None, *, bank_holidays: str | None = None) -> Policy:
+    """The policy in `path` (the shipped default when none), optionally with another bank holiday region."""
+    data = yaml.safe_load(Path(path or DEFAULT_POLICY).read_text(encoding="utf-8"))
+    if bank_holidays:
+        data.setdefault("business_hours", {})["bank_holidays"] = bank_holidays
+    return Policy.model_validate(data)

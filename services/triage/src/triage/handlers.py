@@ -11,7 +11,7 @@ from triage.service import triage
 
 def register(broker: KafkaBroker, *, group_id: str, classifier_ref) -> None:
     """Subscribe triage to `message.received.v1`; `classifier_ref()` returns the classifier in force."""
-    consumer = Consumer(broker, service="triage")
+    consumer = Consumer(broker, service="triage", group=group_id)
     results = broker.publisher(MESSAGE_TRIAGED.name, title="triage result", description=MESSAGE_TRIAGED.description)
 
     async def process(message: InboundMessage) -> None:

@@ -1,7 +1,9 @@
-"""Meta webhooks (Facebook Page feed comments, Messenger): handshake, signature, payload mapping.
+"""Meta webhooks (Facebook Page feed comments, Messenger, Instagram comments and DMs): handshake, signature,
+payload mapping.
 
 Reference: PLATFORMS.md section 1. Signatures are HMAC-SHA256 of the raw body keyed by the App Secret,
-sent as `X-Hub-Signature-256: sha256=<hex>`; the body is hashed exactly as received.
+sent as `X-Hub-Signature-256: sha256=<hex>`; the body is hashed exactly as received. One callback serves
+both objects: `page` (feed changes, Messenger) and `instagram` (comment changes, DMs).
 """
 
 import hashlib
@@ -14,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from connectors.platforms import PayloadError
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+OBJECTS = {"page": Channel.MESSENGER, "instagram": Channel.INSTAGRAM}  # object -> channel of its DMs
 
 
 def sign(body: bytes, app_secret: str) -> str:
@@ -59,6 +62,20 @@ class _FeedValue(_Loose):
     permalink_url: str | None = None
 
 
+class _IgFrom(_Loose):
+    id: str
+    username: str | None = None
+
+
+class _IgComment(_Loose):
+    id: str | None = None
+    comment_id: str | None = None
+    from_: _IgFrom | None = Field(default=None, alias="from")
+    text: str | None = None
+    parent_id: str | None = None
+    media: dict | None = None
+
+
 class _Change(_Loose):
     field: str
     value: dict = Field(default_factory=dict)
@@ -77,6 +94,7 @@ class _MessengerMessage(_Loose):
     mid: str
     text: str | None = None
     is_echo: bool = False
+    is_deleted: bool = False
     attachments: list[_MessengerAttachment] = Field(default_factory=list)
     reply_to: dict | None = None
 
@@ -128,19 +146,22 @@ def _feed_comment(page_id: str, value: _FeedValue, raw: str, now: datetime) -> I
     )
 
 
-def _messenger(page_id: str, event: _Messaging, raw: str, now: datetime) -> InboundMessage | None:
+def _private_message(channel: Channel, account: str, event: _Messaging, raw: str, now: datetime) -> InboundMessage | None:
+    """A Messenger or Instagram DM; echoes of the account's own sends, deletions, reads and reactions are skipped."""
     message = event.message
-    if message is None or message.is_echo or event.sender.id == page_id:
-        return None  # deliveries, reads, reactions and echoes of the Page's own sends
+    if message is None or message.is_echo or message.is_deleted or event.sender.id == account:
+        return None
     attachments = [
         Attachment(type=a.type, url=(a.payload or {}).get("url")) for a in message.attachments
     ]
+    # Messenger conversations are one per person; Instagram ones are kept apart from comment threads.
+    thread = event.sender.id if channel is Channel.MESSENGER else f"dm:{event.sender.id}"
     return InboundMessage(
-        id=f"messenger:{page_id}:{message.mid}",
-        channel=Channel.MESSENGER,
-        account_id=page_id,
+        id=f"{channel.value}:{account}:{message.mid}",
+        channel=channel,
+        account_id=account,
         platform_message_id=message.mid,
-        conversation_key=f"messenger:{page_id}:{event.sender.id}",
+        conversation_key=f"{channel.value}:{account}:{thread}",
         kind=MessageKind.PRIVATE_MESSAGE,
         author=Author(platform_id=event.sender.id),
         text=message.text or "",
@@ -152,6 +173,54 @@ def _messenger(page_id: str, event: _Messaging, raw: str, now: datetime) -> Inbo
     )
 
 
+def _instagram_comment(account: str, entry: "_Entry", value: _IgComment, raw: str, now: datetime) -> InboundMessage | None:
+    """An Instagram comment; the comment id arrives as `id` or `comment_id` depending on the login flavour."""
+    comment_id = value.id or value.comment_id
+    if not comment_id or value.from_ is None or value.from_.id == account:
+        return None  # mentions without text, and the account's own replies
+    thread = value.parent_id or comment_id  # replies are one level deep: the thread is the top-level comment
+    seconds = entry.time / 1000 if entry.time and entry.time > 10**11 else entry.time
+    return InboundMessage(
+        id=f"instagram:{account}:{comment_id}",
+        channel=Channel.INSTAGRAM,
+        account_id=account,
+        platform_message_id=comment_id,
+        conversation_key=f"instagram:{account}:{thread}",
+        kind=MessageKind.PUBLIC_COMMENT,
+        author=Author(platform_id=value.from_.id, handle=value.from_.username),
+        text=value.text or "",
+        sent_at=_time(seconds) if seconds else now,
+        received_at=now,
+        in_reply_to=value.parent_id or (value.media or {}).get("id"),
+        raw_payload=raw,
+    )
+
+
+def _invalid(what: str, exc: ValidationError) -> PayloadError:
+    details = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}"
+        for e in exc.errors(include_url=False, include_input=False)[:5]
+    )
+    return PayloadError(f"{what}: {details}")
+
+
+def _changes(obj: str, entry: _Entry, raw: str, now: datetime) -> list[InboundMessage]:
+    found = []
+    for change in entry.changes:
+        try:
+            if obj == "page" and change.field == "feed":
+                m = _feed_comment(entry.id, _FeedValue.model_validate(change.value), raw, now)
+            elif obj == "instagram" and change.field in ("comments", "live_comments"):
+                m = _instagram_comment(entry.id, entry, _IgComment.model_validate(change.value), raw, now)
+            else:
+                continue
+        except ValidationError as exc:
+            raise _invalid(f"{change.field} change in entry {entry.id} did not parse", exc) from exc
+        if m is not None:
+            found.append(m)
+    return found
+
+
 def parse(body: bytes, *, now: datetime | None = None) -> list[InboundMessage]:
     """Citizen messages in a verified Meta webhook body, oldest first (Meta does not guarantee order).
 
@@ -160,26 +229,15 @@ def parse(body: bytes, *, now: datetime | None = None) -> list[InboundMessage]:
     try:
         envelope = _Envelope.model_validate_json(body)
     except ValidationError as exc:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}"
-            for e in exc.errors(include_url=False, include_input=False)[:5]
-        )
-        raise PayloadError(f"not a Meta webhook envelope: {details}") from exc
-    if envelope.object != "page":
+        raise _invalid("not a Meta webhook envelope", exc) from exc
+    if envelope.object not in OBJECTS:
         raise PayloadError(f"unsupported Meta object {envelope.object!r}")
+    channel = OBJECTS[envelope.object]
     raw = body.decode("utf-8", errors="replace")
     messages: list[InboundMessage] = []
     for entry in envelope.entry:
-        for change in entry.changes:
-            if change.field != "feed":
-                continue
-            try:
-                value = _FeedValue.model_validate(change.value)
-            except ValidationError as exc:
-                raise PayloadError(f"feed change in entry {entry.id} did not parse: {exc}") from exc
-            if (m := _feed_comment(entry.id, value, raw, now)) is not None:
-                messages.append(m)
+        messages.extend(_changes(envelope.object, entry, raw, now))
         for event in entry.messaging:
-            if (m := _messenger(entry.id, event, raw, now)) is not None:
+            if (m := _private_message(channel, entry.id, event, raw, now)) is not None:
                 messages.append(m)
     return sorted(messages, key=lambda m: m.sent_at)

@@ -2,13 +2,18 @@
 
 Every write is an upsert keyed by a stable id, so a duplicate delivery or a replay changes nothing, and a
 triage result that arrives before its message is kept and joined when the message lands. No transactions,
-change streams or `$lookup` are used (FerretDB has none)."""
+change streams or `$lookup` are used (FerretDB has none). Every conversation write increments `rev`, so a
+staff action can compare-and-set: it applies only to the revision it was decided on."""
 
 from civic_contracts import InboundMessage, TriageResult
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
-from responder.domain import STATUS_NEW, routing_update
+from responder.domain.states import NEW, UNTOUCHED, routing_update
+
+
+class Conflict(Exception):
+    """The conversation changed between reading and writing it; decide again."""
 
 
 class ConversationStore:
@@ -16,14 +21,19 @@ class ConversationStore:
         db = client[database]
         self.messages = db["messages"]
         self.conversations = db["conversations"]
+        self.notes = db["notes"]
 
     async def ensure_indexes(self) -> None:
         await self.messages.create_index([("conversation_key", ASCENDING), ("sent_at", ASCENDING)])
+        await self.messages.create_index([("channel", ASCENDING), ("author.platform_id", ASCENDING)])
         await self.conversations.create_index([("last_message_at", DESCENDING)])
-        for field in ("department", "status", "channel"):
+        await self.notes.create_index([("conversation_key", ASCENDING), ("at", ASCENDING)])
+        for field in ("department", "status", "channel", "assignee"):
             await self.conversations.create_index([(field, ASCENDING), ("last_message_at", DESCENDING)])
 
-    async def store_message(self, message: InboundMessage) -> None:
+    async def store_message(self, message: InboundMessage) -> dict:
+        """Store the message and thread it into its conversation; returns the stored message document
+        (`intake_done` tells whether its follow-ups already ran)."""
         doc = message.model_dump(mode="python", exclude={"id", "received_at"})
         doc["channel"] = message.channel.value
         doc["kind"] = message.kind.value
@@ -42,7 +52,7 @@ class ConversationStore:
         await self._upsert_conversation(
             message.conversation_key,
             {
-                "$setOnInsert": {"status": STATUS_NEW},
+                "$setOnInsert": {"status": NEW},
                 "$set": {
                     "channel": message.channel.value,
                     "account_id": message.account_id,
@@ -51,22 +61,40 @@ class ConversationStore:
                 },
                 "$min": {"first_message_at": message.sent_at},
                 "$max": {"last_message_at": message.sent_at},
+                "$inc": {"rev": 1},
             },
         )
         # The author of the conversation is whoever wrote first; set it only where it is missing.
         await self.conversations.update_one(
             {"_id": message.conversation_key, "author": {"$exists": False}},
-            {"$set": {"author": message.author.model_dump()}},
+            {"$set": {"author": message.author.model_dump()}, "$inc": {"rev": 1}},
         )
+        return await self.messages.find_one({"_id": message.id}, projection={"raw_payload": False}) or {}
 
-    async def store_triage(self, result: TriageResult) -> None:
+    async def mark_intake_done(self, message_id: str) -> None:
+        await self.messages.update_one({"_id": message_id}, {"$set": {"intake_done": True}})
+
+    async def store_triage(self, result: TriageResult) -> dict:
+        """Store the result and route the conversation; returns the conversation after the update."""
         await self.messages.update_one(
             {"_id": result.message_id},
             {"$set": {"triage": result.model_dump(mode="python"), "conversation_key": result.conversation_key}},
             upsert=True,
         )
         current = await self.conversations.find_one({"_id": result.conversation_key})
-        await self._upsert_conversation(result.conversation_key, {"$set": routing_update(current, result)})
+        status = "needs_review" if result.needs_review else NEW
+        await self._upsert_conversation(
+            result.conversation_key,
+            {"$set": routing_update(current, result), "$setOnInsert": {"status": status}, "$inc": {"rev": 1}},
+        )
+        # The status moves only while no person has the conversation (a conditional update, so a claim
+        # that lands in between is never undone).
+        if not (current or {}).get("rerouted"):
+            await self.conversations.update_one(
+                {"_id": result.conversation_key, "status": {"$in": list(UNTOUCHED)}, "assignee": None},
+                {"$set": {"status": status}, "$inc": {"rev": 1}},
+            )
+        return await self.conversations.find_one({"_id": result.conversation_key}) or {}
 
     async def _upsert_conversation(self, key: str, update: dict) -> None:
         try:
@@ -74,3 +102,61 @@ class ConversationStore:
         except DuplicateKeyError:
             update.pop("$setOnInsert", None)
             await self.conversations.update_one({"_id": key}, update)
+
+    # Reads and compare-and-set writes used by the staff actions and jobs.
+
+    async def get(self, key: str) -> dict | None:
+        return await self.conversations.find_one({"_id": key})
+
+    async def message(self, message_id: str) -> dict | None:
+        return await self.messages.find_one({"_id": message_id})
+
+    async def last_inbound(self, key: str) -> dict | None:
+        cursor = (
+            self.messages.find({"conversation_key": key, "platform_message_id": {"$exists": True}},
+                               projection={"raw_payload": False})
+            .sort([("sent_at", DESCENDING)])
+            .limit(1)
+        )
+        return next(iter([m async for m in cursor]), None)
+
+    async def change(self, conversation: dict, *, set_: dict | None = None, unset: list[str] | None = None,
+                     add_to_set: dict | None = None) -> dict:
+        """Apply the change to the revision `conversation` was read at; raises `Conflict` if it moved on.
+        Returns the conversation as written."""
+        update: dict = {"$inc": {"rev": 1}}
+        if set_:
+            update["$set"] = set_
+        if unset:
+            update["$unset"] = {f: "" for f in unset}
+        if add_to_set:
+            update["$addToSet"] = add_to_set
+        result = await self.conversations.update_one({"_id": conversation["_id"], "rev": conversation.get("rev")}, update)
+        if result.matched_count != 1:
+            raise Conflict(conversation["_id"])
+        return await self.get(conversation["_id"]) or {}
+
+    async def set_fields(self, key: str, fields: dict, *, only_if: dict | None = None) -> bool:
+        """An unconditional (or `only_if`-conditional) update of fields no staff action decides on."""
+        result = await self.conversations.update_one({"_id": key, **(only_if or {})}, {"$set": fields, "$inc": {"rev": 1}})
+        return result.modified_count == 1
+
+    async def find(self, query: dict, *, limit: int = 500) -> list[dict]:
+        return [c async for c in self.conversations.find(query).limit(limit)]
+
+    async def count(self, query: dict) -> int:
+        return await self.conversations.count_documents(query)
+
+    async def add_note(self, note: dict) -> None:
+        """A private note (its `_id` is the command id, so a replay adds nothing)."""
+        try:
+            await self.notes.insert_one(note)
+        except DuplicateKeyError:
+            pass
+
+    async def block_author(self, channel: str, platform_id: str, *, blocked: bool) -> list[str]:
+        """Mark (or unmark) every conversation of that author; returns their keys."""
+        query = {"channel": channel, "author.platform_id": platform_id}
+        keys = [c["_id"] async for c in self.conversations.find(query, projection={"_id": True})]
+        await self.conversations.update_many(query, {"$set": {"routing_blocked": blocked}, "$inc": {"rev": 1}})
+        return keys

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from triage.domain.classifier import Classification, TriageClassifier
 from triage.domain.model import ModelError
+from triage.domain.reload import ModelWatcher
 from triage.domain.shipped import default_model_dir, load_classifier
+from triage.domain.surge import SurgeDetector
 from triage.domain.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
 __all__ = [
     "Classification",
     "ModelError",
+    "ModelWatcher",
+    "SurgeDetector",
     "Taxonomy",
     "TaxonomyError",
     "TriageClassifier",

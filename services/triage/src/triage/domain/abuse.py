@@ -8,25 +8,13 @@ from __future__ import annotations
 
 import re
 
+from triage.domain.rules import PatternSet, gate
+
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "$": "s", "@": "a", "!": "i"})
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 _STARRED = re.compile(r"\b([a-z])[*#@%]+([a-z]{0,3})\b")
+_WORD = re.compile(r"[a-z0-9']+")
 
-_OFFENSIVE = re.compile(
-    r"\b(f+u+c*k+\w*|fck\w*|fcuk\w*|fuk\w*|phuck\w*|feck\w*|sh+i+t+\w*|bullshit|twats?|wank\w*|"
-    r"pricks?|dick(s|head|heads)?|cocks?|cocksucker\w*|cunts?|bitch\w*|bastards?|bollocks|piss(ed|ing)? (off|take)|"
-    r"pissed|arse ?holes?|ass ?holes?|asses|ass|motherf\w+|mofo|pussy|pussies|slags?|sluts?|whores?|hoes|tossers?|"
-    r"knob ?heads?|bell ?ends?|scumbags?|scum|morons?|idiots?|imbeciles?|cretins?|numpties?|muppets?|"
-    r"stfu|wtf|ffs|gtfo|shut (the fuck )?up|get stuffed|jackass\w*|douche\w*|nigg?as?|niggaz|nobheads?|"
-    r"dumb ?ass\w*|stupid (cow|bitch|prat|git)|prats?|screw you|up yours|sod off|bugger off)\b"
-)
-_HATE_SLURS = re.compile(
-    r"\b(nigg(er|ers|ah)|faggots?|fags?|fagg\w*|dykes?|trann(y|ies)|retards?|retarded|spastics?|spaz|"
-    r"spazz|pakis?|chinks?|gooks?|kikes?|spics?|wetbacks?|beaners?|coons?|ragheads?|towel ?heads?|sand ?niggers?|"
-    r"gyppos?|gypos?|pikeys?|white trash|golliwogs?|shirt ?lifters?|poofs?|poofters?|batty ?boys?|jigaboos?|"
-    r"porch ?monkeys?|camel ?jockeys?|muzzies?|muzrats?|zionazis?|wogs?|darkies|jungle bunn\w+|"
-    r"yids?|half ?breeds?|mongs?|mongoloids?)\b"
-)
 _GROUPS = (
     r"(muslims?|islam\w*|moslems?|jews?|jewish people|blacks?|black people|immigrants?|migrants?|refugees?|"
     r"asylum seekers?|foreigners?|gays?|homosexuals?|lesbians?|trans (people|women|men)|transgenders?|gypsies|"
@@ -44,12 +32,6 @@ _CALLS = (
     r"deport (them|the lot|all)|kill (them )?all|wipe (them )?out|gas (them|the lot)|"
     r"ruin(ed|ing)? (this|our) country|taking over (our|this|the) country|not welcome)"
 )
-_HATE_PATTERNS = re.compile(
-    rf"\b{_GROUPS}\b.{{0,12}}\b(are|is|r|all|like)( (all|just|nothing but|basically|such))? {_NOUNS}\b|"
-    rf"\b{_GROUPS}\b.{{0,50}}\b{_CALLS}|"
-    rf"\b(kill|gas|deport|ban|exterminate|shoot|hang) (all )?(the |these |those )?{_GROUPS}\b|"
-    r"\bgo back (to|where) (your|you|ur) (own )?(country|came from|belong)|\b(i|we) (hate|despise) (all )?(the )?" + _GROUPS
-)
 _VERB = r"(kill|stab|shoot|murder|hurt|burn|batter|beat|strangle|smash|slash|torch|petrol bomb|firebomb|knife|glass|slap|punch|deck|headbutt|kick|break)"
 _PERSON = (
     r"(you|u|ya|yer|your \w+|ur \w+|him|her|them|whoever|every ?one|any ?one|some ?one|somebody|"
@@ -57,32 +39,80 @@ _PERSON = (
     r"neighbours?|owner|workers|wardens?|mayor)|that (guy|bloke|man|woman|idiot|driver|neighbour|prick|twat|bitch)|"
     r"the next (one|person|warden|officer)|councill?ors?|staff)"
 )
-_THREAT = re.compile(
-    r"\b(i|we|ima|imma)( will|.?ll| am going to|.?m going to| are going to|.?re going to|.?m gonna| am gonna|.?re gonna| gonna|"
-    r" wanna| want to| swear i.?ll| swear to god i.?ll| could| would happily)"
+_THREAT_PATTERNS = [
+    r"\b(i|we|ima|imma)( will|.?ll| am going to|.?m going to| are going to|.?re going to|.?m gonna| am gonna|.?re gonna|"
+    r" gonna| wanna| want to| swear i.?ll| swear to god i.?ll| could| would happily)"
     r"( (personally|fucking|f\w*ing|actually|seriously|literally|come round and|come down and|come and|find you and|"
-    r"find and|track you down and|go round and|hunt you down and))? " + _VERB + r" " + _PERSON + r"\b|"
-    r"\b(you.?re|you are|ur|u r|youre) (dead|a dead (man|woman)|gonna die|going to die|finished|getting (stabbed|shot|battered|done in))\b|"
-    r"\bwatch (your|ur|yer) back\b|\bi know where (you|u|he|she|they|your (kids|family)) (live|lives|work)|"
-    r"\b(hope|wish) (you|u|ya|they|he|she|all of you|the lot of you|ur)( all)? (die|dies|get (killed|shot|stabbed|cancer|raped)|burn|rot|drop dead)|"
-    r"\b(you|u|they|he|she|councill?ors?|whoever|these people|those responsible|the (person|people|man|woman|idiots?|staff|owner|driver)s?)"
-    r"\b.{0,25}\b(should|deserves? to|need to|needs to|ought to|are going to|is going to|gonna) (be|get) "
-    r"(shot|hanged|hung|killed|stabbed|lynched|executed|strung up|burnt alive|burned alive|beaten|raped|knifed)\b|"
-    r"\b(kill|shoot|hang|stab|burn) (all|every|the lot) (of )?(you|them|councill?ors?|the council|staff|officers)\b|"
-    r"\bburn (down )?(the|your|their|ur) (council|town hall|office|offices|house|home|building|depot|car)\b|"
+    r"find and|track you down and|go round and|hunt you down and))? " + _VERB + r" " + _PERSON + r"\b",
+    r"\b(you.?re|you are|ur|u r|youre) (dead|a dead (man|woman)|gonna die|going to die|finished|"
+    r"getting (stabbed|shot|battered|done in))\b",
+    r"\bwatch (your|ur|yer) back\b",
+    r"\bi know where (you|u|he|she|they|your (kids|family)) (live|lives|work)",
+    r"\b(hope|wish) (you|u|ya|they|he|she|all of you|the lot of you|ur)( all)? (die|dies|get (killed|shot|stabbed|cancer|raped)|"
+    r"burn|rot|drop dead)",
+    r"\b(you|u|they|he|she|councill?ors?|whoever|these people|those responsible|the (person|people|man|woman|idiots?|staff|"
+    r"owner|driver)s?)\b.{0,25}\b(should|deserves? to|need to|needs to|ought to|are going to|is going to|gonna) (be|get) "
+    r"(shot|hanged|hung|killed|stabbed|lynched|executed|strung up|burnt alive|burned alive|beaten|raped|knifed)\b",
+    r"\b(kill|shoot|hang|stab|burn) (all|every|the lot) (of )?(you|them|councill?ors?|the council|staff|officers)\b",
+    r"\bburn (down )?(the|your|their|ur) (council|town hall|office|offices|house|home|building|depot|car)\b",
     r"\b(bomb|blow up|firebomb|petrol bomb) (the|your|ur|their) (council|town hall|office|offices|building|school|"
-    r"mosque|church|synagogue|station|depot|place|house|home)\b|"
-    r"\b(come|coming|turn up) (round|down|over) (there |to (your|the) \w+ )?(with|and) (a )?(knife|bat|gun|machete|mates|the boys|petrol)|"
-    r"\b(kill|stab|shoot|murder|batter) (you|u|ya) (all|lot|if|when)\b|"
-    r"\b(you|u).?(ll| will) (regret|pay for) (it|this)\b.{0,30}\b(hurt|blood|kill|violent|physically|come round)"
+    r"mosque|church|synagogue|station|depot|place|house|home)\b",
+    r"\b(come|coming|turn up) (round|down|over) (there |to (your|the) \w+ )?(with|and) (a )?(knife|bat|gun|machete|mates|"
+    r"the boys|petrol)",
+    r"\b(kill|stab|shoot|murder|batter) (you|u|ya) (all|lot|if|when)\b",
+    r"\b(you|u).?(ll| will) (regret|pay for) (it|this)\b.{0,30}\b(hurt|blood|kill|violent|physically|come round)",
+]
+_OFFENSIVE_WORDS = frozenset(
+    """bullshit twat twats prick pricks dick dicks dickhead dickheads cock cocks cunt cunts bastard bastards bollocks
+    pissed arsehole arseholes asshole assholes ass asses mofo pussy pussies slag slags slut sluts whore whores hoes
+    tosser tossers knobhead knobheads nobhead nobheads bellend bellends scumbag scumbags scum moron morons idiot
+    idiots imbecile imbeciles cretin cretins numpty numpties muppet muppets stfu wtf ffs gtfo jackass dumbass
+    nigga niggas niggaz prat prats""".split()
 )
+_OFFENSIVE_PREFIXES = ("fuck", "fuk", "fck", "fcuk", "phuck", "feck", "shit", "wank", "bitch", "motherf", "cocksuck",
+                       "douche", "jackass", "dumbass", "shite")
+_HATE_WORDS = frozenset(
+    """nigger niggers niggah faggot faggots fag fags dyke dykes tranny trannies retard retards retarded spastic
+    spastics spaz spazz paki pakis chink chinks gook gooks kike kikes spic spics wetback wetbacks beaner beaners coon
+    coons raghead ragheads towelhead towelheads gyppo gyppos gypo gypos pikey pikeys golliwog golliwogs poof poofs
+    poofter poofters jigaboo jigaboos muzzie muzzies muzrat muzrats zionazi zionazis wog wogs darkies yid yids
+    halfbreed halfbreeds mong mongs mongoloid mongoloids""".split()
+)
+_COMPILED: list[PatternSet] = []
+
+
+def _patterns() -> PatternSet:
+    """All abuse patterns keyed by kind, compiled on first use."""
+    if not _COMPILED:
+        keyed = [(kind, gate(p)) for kind, source in (("threat", _THREAT_PATTERNS), ("hate", _HATE_PHRASES),
+                                                      ("offensive", _OFFENSIVE_PHRASES)) for p in source]
+        _COMPILED.append(PatternSet(keyed))
+    return _COMPILED[0]
+
+
+_OFFENSIVE_PHRASES = [
+    r"\b(" + "|".join(_OFFENSIVE_PREFIXES) + r")",
+    r"\bpiss(ed|ing)? (off|take)\b", r"\bshut (the fuck )?up\b", r"\bget stuffed\b", r"\bscrew you\b",
+    r"\bup yours\b", r"\b(sod|bugger) off\b", r"\bstupid (cow|bitch|prat|git)\b", r"\b(arse|ass|knob|bell) ?(hole|head|end)s?\b",
+]
+_HATE_PHRASES = [
+    r"\bsand ?niggers?\b", r"\bwhite trash\b", r"\btowel ?heads?\b", r"\bshirt ?lifters?\b", r"\bbatty ?boys?\b",
+    r"\bporch ?monkeys?\b", r"\bcamel ?jockeys?\b", r"\bjungle ?bunn(y|ies)\b", r"\bhalf ?breeds?\b",
+    rf"\b{_GROUPS}\b.{{0,12}}\b(are|is|r|all|like)( (all|just|nothing but|basically|such))? {_NOUNS}\b",
+    rf"\b{_GROUPS}\b.{{0,50}}\b{_CALLS}",
+    rf"\b(kill|gas|deport|ban|exterminate|shoot|hang) (all )?(the |these |those )?{_GROUPS}\b",
+    r"\bgo back (to|where) (your|you|ur) (own )?(country|came from|belong)",
+    r"\b(i|we) (hate|despise) (all )?(the )?" + _GROUPS,
+]
 
 
 def normalise(text: str) -> str:
     """Lower case, undo common obfuscations (`f*ck`, `sh1t`, `fuuuck`)."""
     low = text.lower()
-    low = _STARRED.sub(lambda m: _unstar(m.group(1), m.group(2)), low)
-    low = low.translate(_LEET) if any(c in low for c in "0134$@!") else low
+    if any(c in low for c in "*#%"):
+        low = _STARRED.sub(lambda m: _unstar(m.group(1), m.group(2)), low)
+    if any(c in low for c in "0134$@!"):
+        low = low.translate(_LEET)
     return _REPEAT.sub(r"\1", low)
 
 
@@ -93,22 +123,23 @@ def _unstar(first: str, rest: str) -> str:
     return first + rest
 
 
-def detect_abuse(text: str) -> tuple[str, list[str]]:
-    """(label, rule ids) where label is none, offensive, hate or threat."""
-    low = normalise(text)
+def detect_abuse(text: str, low: str | None = None, toks: list[str] | None = None) -> tuple[str, list[str]]:
+    """(label, rule ids) where label is none, offensive, hate or threat (the most serious found).
+
+    `low` and `toks` (the lower-cased text and its `features.tokens`) may be passed to save work.
+    """
+    norm = normalise(text)
+    if toks is None or norm != low:
+        toks = _WORD.findall(norm)
     fired: list[str] = []
-    if _THREAT.search(low):
+    kinds = _patterns().matching(norm, norm)
+    if "threat" in kinds:
         fired.append("abuse.threat")
-    if _HATE_SLURS.search(low):
-        fired.append("abuse.hate_slur")
-    if _HATE_PATTERNS.search(low):
-        fired.append("abuse.hate_speech")
-    if _OFFENSIVE.search(low):
+    words = set(toks)
+    if "hate" in kinds or not words.isdisjoint(_HATE_WORDS):
+        fired.append("abuse.hate")
+    if "offensive" in kinds or not words.isdisjoint(_OFFENSIVE_WORDS):
         fired.append("abuse.offensive")
     if not fired:
         return "none", fired
-    if fired[0] == "abuse.threat":
-        return "threat", fired
-    if fired[0].startswith("abuse.hate"):
-        return "hate", fired
-    return "offensive", fired
+    return fired[0].removeprefix("abuse."), fired

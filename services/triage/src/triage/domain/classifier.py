@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from triage.domain.abuse import detect_abuse
+from triage.domain.features import features_from_tokens, tokens
 from triage.domain.language import detect_language
 from triage.domain.model import DepartmentModel
 from triage.domain.pii import find_pii
@@ -37,7 +38,6 @@ class Classification:
     model: str | None
     features: list[str]
     version: str
-    scores: dict[str, float] = field(default_factory=dict, repr=False)
 
     def to_result_fields(self) -> dict:
         """The `TriageResult` fields this decides (all but message_id, conversation_key, classified_at)."""
@@ -60,9 +60,19 @@ class Classification:
         }
 
     def as_dict(self) -> dict:
-        out = asdict(self)
-        out.pop("scores")
-        return out
+        return asdict(self)
+
+
+def _readable(features: list[str], low: str, k: int = 5) -> list[str]:
+    """Model features a person can find in the message: words and word pairs present, no folded numbers."""
+    out = []
+    for f in features:
+        if f == "0" or any(w not in low for w in f.split(" ")):
+            continue  # a joined compound ("pot hole" -> "pothole") or a folded number is not in the text as such
+        out.append(f)
+        if len(out) == k:
+            break
+    return out
 
 
 class TriageClassifier:
@@ -86,6 +96,8 @@ class TriageClassifier:
             if unknown:
                 raise ValueError(f"the model knows departments the taxonomy does not: {', '.join(unknown)}")
             self._model_to_tax = np.array([self._dept_index[c] for c in model.classes])
+            class_index = {c: j for j, c in enumerate(model.classes)}
+            self._tax_to_model = np.array([class_index.get(d, -1) for d in self.departments])
         model_part = model.version + "-" + model.manifest["name"] if model is not None else RULES_ONLY
         self.version = f"triage-{model_part}+taxonomy:{taxonomy.digest[:8]}"
 
@@ -97,23 +109,43 @@ class TriageClassifier:
         return self.classify_batch([text], channels=[channel])[0]
 
     def classify_batch(self, texts: Sequence[str], channels: Sequence[str | None] | None = None) -> list[Classification]:
+        """Classify many messages at once (the model scores them in one matrix product)."""
         texts = [t if isinstance(t, str) else "" for t in texts]
+        lows = [t.lower() for t in texts]
+        toks = [tokens(low) for low in lows]
         n_dep = len(self.departments)
-        probs = x = None
+        kw = [self.compiled.keyword_scores(low, tk) for low, tk in zip(lows, toks, strict=True)]
+        kw_dist = np.zeros((len(texts), n_dep))
+        for i, (scores, _) in enumerate(kw):
+            if scores:
+                total = sum(scores.values()) + 1.0
+                for dep, sc in scores.items():
+                    kw_dist[i, self._dept_index[dep]] = sc / total
         if self.model is not None and texts:
-            model_probs, x = self.model.predict_proba(texts)
-            probs = np.zeros((len(texts), n_dep), dtype=np.float64)
+            model_probs, x = self.model.predict_proba([features_from_tokens(tk) for tk in toks])
+            probs = np.zeros((len(texts), n_dep))
             probs[:, self._model_to_tax] = model_probs
-        out = []
-        for i, text in enumerate(texts):
-            kw_scores, kw_hits = self.compiled.keyword_scores(text)
-            out.append(self._one(text, i, kw_scores, kw_hits, probs, x))
-        return out
+            has_kw = kw_dist.sum(axis=1) > 0
+            blended = np.where(has_kw[:, None], (1 - self.keyword_weight) * probs + self.keyword_weight * kw_dist, probs)
+            blended /= blended.sum(axis=1, keepdims=True)
+            top_classes = self._tax_to_model[blended.argmax(axis=1)]
+            features = self.model.top_features(x, np.maximum(top_classes, 0), k=12)
+            features = [
+                _readable(f, low) if c >= 0 else [] for f, c, low in zip(features, top_classes, lows, strict=True)
+            ]
+        else:
+            probs = None
+            blended = kw_dist
+            features = [None] * len(texts)
+        return [
+            self._one(texts[i], lows[i], toks[i], kw[i][0], kw[i][1], blended[i], probs, features[i], i)
+            for i in range(len(texts))
+        ]
 
-    def _one(self, text, i, kw_scores, kw_hits, probs, x) -> Classification:
-        fired = self.compiled.fire(text)
+    def _one(self, text, low, toks, kw_scores, kw_hits, p, probs, features, i) -> Classification:
+        fired = self.compiled.fire(text, low)
         rules_fired = [r.id for r in fired]
-        abuse, abuse_rules = detect_abuse(text)
+        abuse, abuse_rules = detect_abuse(text, low, toks)
         rules_fired += abuse_rules
         urgency = "normal"
         for r in fired:
@@ -121,56 +153,40 @@ class TriageClassifier:
                 urgency = r.urgency
         if abuse == "threat":
             urgency = "critical"
-
-        kw_total = sum(kw_scores.values())
-        kw_dist = np.zeros(len(self.departments))
-        for dep, s in kw_scores.items():
-            kw_dist[self._dept_index[dep]] = s / (kw_total + 1.0)
         forced = next((r for r in fired if r.department), None)
-        features: list[str]
-        if probs is not None:
-            p = (1 - self.keyword_weight) * probs[i] + self.keyword_weight * kw_dist
-            if kw_total == 0:
-                p = probs[i]
-            p = p / p.sum()
-            top = int(np.argmax(p))
-            department, confidence = self.departments[top], float(p[top])
-            model_top = self.departments[int(np.argmax(probs[i]))]
-            class_index = self.model.classes.index(department) if department in self.model.classes else None
-            features = self.model.top_features(x[i], class_index) if class_index is not None else []
+
+        top = int(p.argmax())
+        if p[top] <= 0:
+            department, confidence = self.taxonomy.default_department, 0.0
         else:
-            p = kw_dist
-            if kw_total == 0:
-                department, confidence = self.taxonomy.default_department, 0.0
-            else:
-                top = int(np.argmax(kw_dist))
-                department, confidence = self.departments[top], float(kw_dist[top])
-            model_top = department
+            department, confidence = self.departments[top], float(p[top])
+        if probs is not None:
+            model_top = self.departments[int(probs[i].argmax())]
+            model_conf = float(probs[i].max())
+        else:
+            model_top, model_conf = department, confidence
             features = sorted(set(kw_hits.get(department, [])))[:5]
         needs_review = False
         if forced is not None:
+            if forced.department != department:
+                features = sorted(set(kw_hits.get(forced.department, [])))[:5]
             department, confidence = forced.department, max(confidence, 0.95)
-            if forced.department in kw_hits:
-                features = sorted(set(kw_hits[forced.department]))[:5] or features
         else:
             if confidence < self.taxonomy.review_threshold:
                 needs_review = True
                 rules_fired.append("review.low_confidence")
-            kw_top = max(kw_scores, key=kw_scores.get) if kw_scores else None
-            if (
-                probs is not None
-                and kw_top is not None
-                and kw_top != model_top
-                and kw_scores[kw_top] >= 2.0
-                and kw_scores[kw_top] >= 0.6 * kw_total
-                and probs[i][self._dept_index[model_top]] < 0.6
-            ):
-                needs_review = True
-                rules_fired.append("review.rules_model_disagree")
-        sentiment_label, sentiment_score = score_sentiment(text)
+            if probs is not None and kw_scores:
+                kw_top = max(kw_scores, key=kw_scores.get)
+                kw_total = sum(kw_scores.values())
+                if (kw_top != model_top and kw_scores[kw_top] >= 2.0 and kw_scores[kw_top] >= 0.6 * kw_total
+                        and model_conf < 0.6):
+                    needs_review = True
+                    rules_fired.append("review.rules_model_disagree")
+        sentiment_label, sentiment_score = score_sentiment(text, toks)
+        if urgency == "critical" and sentiment_score > -0.5:  # distress is rarely in a tone lexicon
+            sentiment_label, sentiment_score = "negative", min(sentiment_score, -0.5)
         pii = find_pii(text) if text else []
-        language = detect_language(text) if text.strip() else "und"
-        scores = {self.departments[j]: round(float(p[j]), 4) for j in np.nonzero(p)[0]} if p is not None else {}
+        language = detect_language(text, toks) if text.strip() else "und"
         summary = summarise(
             department_name=self.compiled.names.get(department, department),
             confidence=confidence,
@@ -197,5 +213,4 @@ class TriageClassifier:
             model=self.model_name,
             features=features,
             version=self.version,
-            scores=scores,
         )

@@ -29,9 +29,12 @@ ENGLISH = frozenset(
 _ASCII_LATIN = re.compile(r"^[\x00-\x7f£€’‘“”–—…]*$")
 
 
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of the message's language; `en` when it cannot tell (very short text)."""
-    words = _WORD.findall(text.lower())
+def detect_language(text: str, toks: list[str] | None = None) -> str:
+    """ISO 639-1 code of the message's language; `en` when it cannot tell (very short text).
+
+    `toks` (the text's `features.tokens`) may be passed to save work.
+    """
+    words = toks if toks is not None else _WORD.findall(text.lower())
     if not words:
         return "en" if _ASCII_LATIN.match(text) else _langid(text)
     cy = en = 0

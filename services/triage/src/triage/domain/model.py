@@ -1,4 +1,4 @@
-"""The department model: TF-IDF word and character n-grams into a logistic regression.
+"""The department model: TF-IDF over fast word features (see `features`) into a logistic regression.
 
 A model directory holds `model.joblib` (the fitted scikit-learn objects) and `model.json` (the manifest:
 name, version, classes, training data digest, artifact checksum). A directory is only loaded when the
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,34 +21,28 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-MODEL_NAME = "lr1"
+from triage.domain.features import analyze
+
+MODEL_NAME = "lr2"
 MANIFEST = "model.json"
 ARTIFACT = "model.joblib"
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_NUMBER = re.compile(r"\d+")
 
 
 class ModelError(ValueError):
     """A model directory cannot be used (missing files, checksum mismatch, wrong format)."""
 
 
-def preprocess(text: str) -> str:
-    """What the vectorisers see: lower case, URLs and numbers folded."""
-    return _NUMBER.sub("0", _URL.sub(" url ", text.lower()))
-
-
 @dataclass(slots=True)
 class DepartmentModel:
     """A fitted vectoriser and classifier with the facts of how they were trained."""
 
-    word: TfidfVectorizer
-    char: TfidfVectorizer
+    vectorizer: TfidfVectorizer
     clf: LogisticRegression
     manifest: dict
 
     @property
     def classes(self) -> list[str]:
-        return [str(c) for c in self.clf.classes_]
+        return list(self.manifest["classes"])
 
     @property
     def name(self) -> str:
@@ -60,27 +53,28 @@ class DepartmentModel:
         return str(self.manifest["version"])
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        docs = [preprocess(t) for t in texts]
-        return sparse.hstack([self.word.transform(docs), self.char.transform(docs)], format="csr")
+        return self.vectorizer.transform(texts)
 
     def predict_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
         x = self.transform(texts)
         return self.clf.predict_proba(x), x
 
-    def top_features(self, row: sparse.csr_matrix, class_index: int, k: int = 5) -> list[str]:
-        """Tokens of this message that pushed hardest towards the class (word n-grams first)."""
-        coef = self.clf.coef_[class_index] if self.clf.coef_.shape[0] > 1 else self.clf.coef_[0]
-        idx = row.indices
-        if idx.size == 0:
-            return []
-        contrib = row.data * coef[idx]
-        order = np.argsort(-contrib)
+    def top_features(self, x: sparse.csr_matrix, class_indices: np.ndarray, k: int = 5) -> list[list[str]]:
+        """For each row of `x`, its features that pushed hardest towards that row's class, strongest first."""
+        coef = self.clf.coef_
+        if coef.shape[0] == 1:  # two classes: scikit-learn keeps one row of weights, for the second class
+            coef = np.vstack([-coef[0], coef[0]])
+        counts = np.diff(x.indptr)
+        rows = np.repeat(np.arange(x.shape[0]), counts)
+        contrib = x.data * coef[np.asarray(class_indices)[rows], x.indices]
+        order = np.lexsort((-contrib, rows))
         names = _feature_names(self)
-        n_word = len(self.word.vocabulary_)
-        words = [names[idx[i]] for i in order if contrib[i] > 0 and idx[i] < n_word][:k]
-        if len(words) < k:
-            words += [f"'{names[idx[i]].strip()}'" for i in order if contrib[i] > 0 and idx[i] >= n_word][: k - len(words)]
-        return words
+        out = []
+        for r in range(x.shape[0]):
+            lo = x.indptr[r]
+            seg = order[lo : lo + min(k, counts[r])]
+            out.append([str(names[x.indices[j]]) for j in seg if contrib[j] > 0])
+        return out
 
 
 _NAMES: dict[int, np.ndarray] = {}
@@ -89,7 +83,7 @@ _NAMES: dict[int, np.ndarray] = {}
 def _feature_names(model: DepartmentModel) -> np.ndarray:
     key = id(model.clf)
     if key not in _NAMES:
-        _NAMES[key] = np.concatenate([model.word.get_feature_names_out(), model.char.get_feature_names_out()])
+        _NAMES[key] = model.vectorizer.get_feature_names_out()
     return _NAMES[key]
 
 
@@ -98,7 +92,9 @@ def train_model(
     labels: Sequence[str],
     *,
     version: str,
+    weights: Sequence[float] | None = None,
     c: float = 8.0,
+    min_df: int = 2,
     class_weight: str | None = "balanced",
     extra_manifest: dict | None = None,
 ) -> DepartmentModel:
@@ -107,14 +103,10 @@ def train_model(
         raise ValueError("need the same, non-zero number of texts and labels")
     if len(set(labels)) < 2:
         raise ValueError("need at least two departments in the training data")
-    docs = [preprocess(t) for t in texts]
-    word = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b",
-                           max_features=200_000, dtype=np.float32)
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True,
-                           max_features=200_000, dtype=np.float32)
-    x = sparse.hstack([word.fit_transform(docs), char.fit_transform(docs)], format="csr")
+    vectorizer = TfidfVectorizer(analyzer=analyze, min_df=min_df, sublinear_tf=True, dtype=np.float32)
+    x = vectorizer.fit_transform(list(texts))
     clf = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
-    clf.fit(x, list(labels))
+    clf.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
     digest = hashlib.sha256("\n".join(f"{t}\t{y}" for t, y in zip(texts, labels, strict=True)).encode()).hexdigest()
     manifest = {
         "format": 1,
@@ -127,7 +119,7 @@ def train_model(
         "sklearn": sklearn.__version__,
         **(extra_manifest or {}),
     }
-    return DepartmentModel(word=word, char=char, clf=clf, manifest=manifest)
+    return DepartmentModel(vectorizer=vectorizer, clf=clf, manifest=manifest)
 
 
 def save_model(model: DepartmentModel, directory: str | Path) -> Path:
@@ -135,7 +127,7 @@ def save_model(model: DepartmentModel, directory: str | Path) -> Path:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / (ARTIFACT + ".tmp")
-    joblib.dump({"word": model.word, "char": model.char, "clf": model.clf}, tmp, compress=3)
+    joblib.dump({"vectorizer": model.vectorizer, "clf": model.clf}, tmp, compress=3)
     tmp.replace(directory / ARTIFACT)
     manifest = {**model.manifest, "artifact": ARTIFACT, "artifact_sha256": _sha256(directory / ARTIFACT)}
     model.manifest = manifest
@@ -167,7 +159,7 @@ def load_model(directory: str | Path) -> DepartmentModel:
     if _sha256(artifact) != manifest.get("artifact_sha256"):
         raise ModelError(f"{artifact}: checksum does not match {MANIFEST}")
     parts = joblib.load(artifact)
-    return DepartmentModel(word=parts["word"], char=parts["char"], clf=parts["clf"], manifest=manifest)
+    return DepartmentModel(vectorizer=parts["vectorizer"], clf=parts["clf"], manifest=manifest)
 
 
 def _sha256(path: Path) -> str:

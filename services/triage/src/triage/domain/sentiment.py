@@ -40,16 +40,27 @@ _NEGATIVE = {
     "ofnadwy": 2.0, "siomedig": 1.5, "cywilydd": 2.0, "peryglus": 1.5, "😡": 2.5, "😠": 2.0, "🤬": 2.5,
     "😤": 1.5, "😢": 1.5, "😭": 1.5, "👎": 1.5, "🙄": 1.2, "!!": 0.5, "!!!": 0.8, "??": 0.3,
 }
+_LEXICON = frozenset(_POSITIVE) | frozenset(_NEGATIVE)
 _NEGATORS = frozenset("not no never isn't wasn't aren't don't doesn't didn't hardly without nor dim ddim".split())
 _INTENSIFIERS = {"very": 1.5, "really": 1.4, "so": 1.3, "extremely": 1.8, "absolutely": 1.7, "totally": 1.5,
                  "utterly": 1.8, "completely": 1.4, "too": 1.2, "incredibly": 1.7, "bloody": 1.5}
 
 
-def score_sentiment(text: str) -> tuple[str, float]:
-    """(label, score) with score in [-1, 1]; |score| < 0.2 is neutral."""
-    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+def score_sentiment(text: str, toks: list[str] | None = None) -> tuple[str, float]:
+    """(label, score) with score in [-1, 1]; |score| < 0.2 is neutral.
+
+    `toks` (the text's `features.tokens`) may be passed to save work when the text has no emoji and no "!!"/"??".
+    """
+    if toks is None or not text.isascii() or "!!" in text or "??" in text:
+        tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+    else:
+        tokens = toks
     total = 0.0
+    if _LEXICON.isdisjoint(tokens):
+        tokens = ()
     for i, tok in enumerate(tokens):
+        if tok not in _LEXICON and not tok.startswith("!!"):
+            continue
         weight = _POSITIVE.get(tok, 0.0) - _NEGATIVE.get(tok, 0.0)
         if tok.startswith("!!"):
             weight = -_NEGATIVE["!!!" if len(tok) > 2 else "!!"]

@@ -77,7 +77,9 @@ class Taxonomy(BaseModel):
 
     version: str = Field(description="Version of this configuration, chosen by its editors.")
     review_threshold: float = Field(ge=0.0, le=1.0, description="Below this confidence a person confirms the routing.")
-    default_department: str = Field(default="general", description="Department when nothing points anywhere.")
+    default_department: str | None = Field(
+        default=None, description="Department when nothing points anywhere (default: `general` if listed, else the first)."
+    )
     departments: list[Department] = Field(min_length=2, description="Departments, in display order.")
     rules: list[Rule] = Field(default_factory=list, description="Urgency and forced-routing rules, in order.")
     digest: str = Field(default="", description="Hash of the file's bytes (set by the loader).")
@@ -90,7 +92,9 @@ class Taxonomy(BaseModel):
             if dep in seen:
                 raise _LocatedError(("departments", i, "id"), f"department id {dep!r} is listed twice")
             seen.add(dep)
-        if self.default_department not in seen:
+        if self.default_department is None:
+            object.__setattr__(self, "default_department", "general" if "general" in seen else ids[0])
+        elif self.default_department not in seen:
             raise _LocatedError(("default_department",), f"unknown department id {self.default_department!r}")
         rule_ids: set[str] = set()
         for i, rule in enumerate(self.rules):

@@ -1,0 +1,58 @@
+"""The plain HTML contact form (`GET /contact`, `POST /contact`). It submits through the same Open311 intake
+as `POST /open311/v2/requests.json` (first-party, so no api_key in the page); errors come back on the form
+with a summary, and success shows the Open311 reference."""
+
+import re
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from connectors import contact_page
+from connectors.formdata import FormError, parse_form
+from connectors.open311 import Unavailable, submit
+from connectors.platforms import webform
+
+router = APIRouter(tags=["web form"])
+KEPT = ("service_code", "description", "address_string", "first_name", "last_name", "email", "phone")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+def _errors(values: dict[str, str], services: set[str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if values.get("service_code") not in services:
+        errors["service_code"] = "Choose what your message is about"
+    if not values.get("description"):
+        errors["description"] = "Enter your message"
+    elif len(values["description"]) > webform.MAX_DESCRIPTION:
+        errors["description"] = f"Your message must be {webform.MAX_DESCRIPTION} characters or fewer"
+    if not values.get("address_string"):
+        errors["address_string"] = "Enter where it is"
+    if values.get("email") and not _EMAIL.match(values["email"]):
+        errors["email"] = "Enter an email address in the correct format, like name@example.com"
+    return errors
+
+
+@router.get("/contact", response_class=HTMLResponse, summary="Contact form (HTML)")
+async def show(request: Request) -> HTMLResponse:
+    return HTMLResponse(contact_page.form_page(request.app.state.services, {}, {}))
+
+
+@router.post("/contact", response_class=HTMLResponse, summary="Contact form submission (HTML)")
+async def send(request: Request) -> HTMLResponse:
+    services = request.app.state.services
+    try:
+        form = parse_form(await request.body(), request.headers.get("content-type"))
+    except FormError:
+        form = None
+    values = {k: (form.first(k) or "").strip() for k in KEPT} if form else {}
+    errors = _errors(values, {s.code for s in services})
+    if not errors:
+        try:
+            created = await submit(request.app, values)
+        except webform.RequestError as exc:
+            errors = {exc.field or "description": exc.description}
+        except Unavailable:
+            return HTMLResponse(contact_page.unavailable_page(), status_code=503)
+        else:
+            return HTMLResponse(contact_page.confirmation_page(created.service_request_id, created.service_name))
+    return HTMLResponse(contact_page.form_page(services, values, errors), status_code=400)

@@ -1,0 +1,30 @@
+"""Kafka subscribers of the connectors; thin: the sender and the ledger do the work."""
+
+from civic_contracts import InboundMessage
+from civic_contracts.outbound import OutboundCommand
+from civic_contracts.topics import MESSAGE_RECEIVED, OUTBOUND
+from civic_eventing import Consumer
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+
+from connectors.adapters.ledger import Ledger
+from connectors.config import Settings
+from connectors.outbound.sender import Sender
+
+
+def register(broker: KafkaBroker, *, settings: Settings, sender: Sender, ledger: Ledger) -> None:
+    consumer = Consumer(broker, service="connectors")
+
+    @broker.subscriber(MESSAGE_RECEIVED.name, title="record last inbound time and thread of each message",
+                       group_id=f"{settings.group_id}-ledger", auto_offset_reset="earliest",
+                       ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def on_message_received(msg: KafkaMessage) -> None:
+        await consumer.handle(msg, InboundMessage, ledger.record_inbound)
+
+    topics = [OUTBOUND[c].name for c in settings.outbound_channels]
+    if topics:
+        @broker.subscriber(*topics, title="send replies and moderation actions",
+                           group_id=f"{settings.group_id}-outbound", auto_offset_reset=settings.outbound_offset_reset,
+                           ack_policy=AckPolicy.NACK_ON_ERROR)
+        async def on_outbound(msg: KafkaMessage) -> None:
+            await consumer.handle(msg, OutboundCommand, sender.handle)

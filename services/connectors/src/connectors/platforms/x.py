@@ -1,0 +1,205 @@
+"""X (Twitter): CRC challenge, webhook signature, Account Activity payloads and polled mentions.
+
+Reference: PLATFORMS.md section 2. The CRC answer and `x-twitter-webhooks-signature` are both
+`sha256=<base64 HMAC-SHA256>` keyed by the app consumer secret (over the `crc_token`, or the raw body).
+Events by the subscribed account itself (its own posts and DMs) arrive too and are skipped.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime
+
+from civic_contracts import Attachment, Author, Channel, InboundMessage, MessageKind
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from connectors.platforms import PayloadError
+
+SIGNATURE_HEADER = "x-twitter-webhooks-signature"
+TWEET_TIME = "%a %b %d %H:%M:%S %z %Y"  # "Mon May 19 14:01:46 +0000 2025"
+
+
+def _digest(key: str, message: bytes) -> str:
+    return "sha256=" + base64.b64encode(hmac.new(key.encode(), message, hashlib.sha256).digest()).decode()
+
+
+def crc_response(crc_token: str, consumer_secret: str) -> dict[str, str]:
+    """The JSON body answering X's CRC GET."""
+    return {"response_token": _digest(consumer_secret, crc_token.encode())}
+
+
+def sign(body: bytes, consumer_secret: str) -> str:
+    """The `x-twitter-webhooks-signature` X sends for `body`."""
+    return _digest(consumer_secret, body)
+
+
+def signature_valid(body: bytes, header: str | None, consumer_secret: str) -> bool:
+    if not header or not header.startswith("sha256="):
+        return False
+    return hmac.compare_digest(sign(body, consumer_secret).encode(), header.strip().encode())
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class _User(_Loose):
+    id_str: str
+    name: str | None = None
+    screen_name: str | None = None
+
+
+class _Tweet(_Loose):
+    id_str: str
+    created_at: str
+    text: str | None = None
+    full_text: str | None = None
+    truncated: bool = False
+    extended_tweet: dict | None = None
+    in_reply_to_status_id_str: str | None = None
+    user: _User
+    retweeted_status: dict | None = None
+    entities: dict | None = None
+
+
+class _MessageCreate(_Loose):
+    sender_id: str
+    target: dict = Field(default_factory=dict)
+    message_data: dict = Field(default_factory=dict)
+
+
+class _DmEvent(_Loose):
+    type: str
+    id: str
+    created_timestamp: str
+    message_create: _MessageCreate | None = None
+
+
+class _Activity(_Loose):
+    for_user_id: str
+    tweet_create_events: list[_Tweet] = Field(default_factory=list)
+    direct_message_events: list[_DmEvent] = Field(default_factory=list)
+    users: dict[str, dict] = Field(default_factory=dict)
+
+
+def tweet_key(account: str, root: str) -> str:
+    """Conversation key of a public thread on X, named after its first post."""
+    return f"x:{account}:{root}"
+
+
+def dm_key(account: str, other: str) -> str:
+    """Conversation key of the direct messages between the account and one person."""
+    return f"x:{account}:dm:{other}"
+
+
+def _tweet_text(t: _Tweet) -> str:
+    if t.truncated and t.extended_tweet and t.extended_tweet.get("full_text"):
+        return t.extended_tweet["full_text"]
+    return t.full_text or t.text or ""
+
+
+def _media(entities: dict | None) -> list[Attachment]:
+    media = (entities or {}).get("media") or []
+    return [Attachment(type=m.get("type", "photo"), url=m.get("media_url_https")) for m in media if isinstance(m, dict)]
+
+
+def _mention(account: str, t: _Tweet, raw: str, now: datetime) -> InboundMessage | None:
+    if t.user.id_str == account or t.retweeted_status is not None:
+        return None  # the account's own posts, and plain reposts, are not citizen messages
+    handle = t.user.screen_name
+    return InboundMessage(
+        id=f"x:{account}:{t.id_str}",
+        channel=Channel.X,
+        account_id=account,
+        platform_message_id=t.id_str,
+        conversation_key=tweet_key(account, t.in_reply_to_status_id_str or t.id_str),
+        kind=MessageKind.PUBLIC_COMMENT,
+        author=Author(platform_id=t.user.id_str, name=t.user.name, handle=handle),
+        text=_tweet_text(t),
+        sent_at=datetime.strptime(t.created_at, TWEET_TIME).astimezone(UTC),
+        received_at=now,
+        permalink=f"https://x.com/{handle or 'i'}/status/{t.id_str}",
+        in_reply_to=t.in_reply_to_status_id_str,
+        attachments=_media(t.extended_tweet.get("entities") if t.extended_tweet else t.entities),
+        raw_payload=raw,
+    )
+
+
+def _dm(account: str, event: _DmEvent, users: dict[str, dict], raw: str, now: datetime) -> InboundMessage | None:
+    create = event.message_create
+    if event.type != "message_create" or create is None or create.sender_id == account:
+        return None  # typing and read events, and DMs the account sent itself
+    user = users.get(create.sender_id, {})
+    attachment = create.message_data.get("attachment") or {}
+    media = attachment.get("media") if isinstance(attachment, dict) else None
+    return InboundMessage(
+        id=f"x:{account}:{event.id}",
+        channel=Channel.X,
+        account_id=account,
+        platform_message_id=event.id,
+        conversation_key=dm_key(account, create.sender_id),
+        kind=MessageKind.PRIVATE_MESSAGE,
+        author=Author(platform_id=create.sender_id, name=user.get("name"), handle=user.get("screen_name")),
+        text=create.message_data.get("text") or "",
+        sent_at=datetime.fromtimestamp(int(event.created_timestamp) / 1000, tz=UTC),
+        received_at=now,
+        attachments=[Attachment(type=media.get("type", "photo"), url=media.get("media_url_https"))] if media else [],
+        raw_payload=raw,
+    )
+
+
+def _reason(what: str, exc: ValidationError) -> PayloadError:
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}"
+             for e in exc.errors(include_url=False, include_input=False)[:5]]
+    return PayloadError(f"{what}: " + "; ".join(parts))
+
+
+def parse(body: bytes, *, now: datetime | None = None) -> list[InboundMessage]:
+    """Mentions and DMs in a verified Account Activity delivery, oldest first. Other activity (likes, follows,
+    typing, reads) yields nothing. Raises PayloadError for a body that is not an activity envelope."""
+    now = now or datetime.now(UTC)
+    try:
+        activity = _Activity.model_validate_json(body)
+    except ValidationError as exc:
+        raise _reason("not an X account activity delivery", exc) from exc
+    raw = body.decode("utf-8", errors="replace")
+    account = activity.for_user_id
+    found = [m for t in activity.tweet_create_events if (m := _mention(account, t, raw, now))]
+    found += [m for e in activity.direct_message_events if (m := _dm(account, e, activity.users, raw, now))]
+    return sorted(found, key=lambda m: m.sent_at)
+
+
+def parse_mentions(account: str, page: dict, *, now: datetime | None = None) -> list[InboundMessage]:
+    """Posts of one `GET /2/users/:id/mentions` page (v2 objects), newest first as X returns them.
+
+    The v2 `conversation_id` names the thread exactly, so polled posts thread without any lookup."""
+    now = now or datetime.now(UTC)
+    users = {u.get("id"): u for u in (page.get("includes") or {}).get("users", []) if isinstance(u, dict)}
+    found = []
+    for post in page.get("data") or []:
+        try:
+            post_id, author = str(post["id"]), str(post.get("author_id") or "")
+            sent_at = datetime.fromisoformat(post["created_at"].replace("Z", "+00:00")) if post.get("created_at") else now
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PayloadError(f"mention did not parse: {type(exc).__name__}: {exc}") from exc
+        if author == account:
+            continue
+        user = users.get(author, {})
+        replied = next((r.get("id") for r in post.get("referenced_tweets") or [] if r.get("type") == "replied_to"), None)
+        found.append(InboundMessage(
+            id=f"x:{account}:{post_id}",
+            channel=Channel.X,
+            account_id=account,
+            platform_message_id=post_id,
+            conversation_key=tweet_key(account, str(post.get("conversation_id") or post_id)),
+            kind=MessageKind.PUBLIC_COMMENT,
+            author=Author(platform_id=author or "unknown", name=user.get("name"), handle=user.get("username")),
+            text=post.get("text") or "",
+            sent_at=sent_at.astimezone(UTC),
+            received_at=now,
+            permalink=f"https://x.com/{user.get('username') or 'i'}/status/{post_id}",
+            in_reply_to=replied,
+            raw_payload=json.dumps(post, separators=(",", ":"), ensure_ascii=False),
+        ))
+    return found

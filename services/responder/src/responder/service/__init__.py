@@ -1,0 +1,1 @@
+"""Responder use cases: intake, staff commands, replies, handover, assignment, moderation, jobs."""

@@ -1,0 +1,118 @@
+"""What every responder use case works with: the stores, the publisher, the policy, the calendar and the
+clock (injectable, so tests can move time), plus the outcome a staff action returns."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from civic_contracts import ConversationEvent, ConversationEventType
+
+from responder.adapters.kafka import Publisher
+from responder.adapters.mongo import ConversationStore
+from responder.adapters.mongo_cases import CaseStore
+from responder.adapters.mongo_ledger import Ledger, audit_entry
+from responder.adapters.mongo_moderation import ModerationStore
+from responder.adapters.mongo_replies import ReplyStore
+from responder.adapters.mongo_staff import StaffStore
+from responder.domain.calendar import BusinessCalendar
+from responder.domain.policy import Policy
+
+Clock = Callable[[], datetime]
+SYSTEM_ACTOR = {"user_id": "system", "name": "Civic Inbox", "role": "system"}
+# Conversation fields an audit entry shows before and after.
+AUDITED_FIELDS = (
+    "status", "assignee", "department", "urgency", "needs_review", "routing_blocked", "case_reference",
+    "handover_id", "reply_count", "rerouted",
+)
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Outcome:
+    """What a staff action did: accepted (`ok`) or refused with a reason, the state before and after, and the
+    result the person sees when they follow their command."""
+
+    ok: bool = True
+    reason: str | None = None
+    summary: str = ""
+    account_id: str | None = None
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)
+    result: dict = field(default_factory=dict)
+
+
+def refused(reason: str, **result) -> Outcome:
+    return Outcome(ok=False, reason=reason, summary=reason, result=result)
+
+
+def snapshot(conversation: dict | None) -> dict:
+    return {k: (conversation or {}).get(k) for k in AUDITED_FIELDS}
+
+
+def changes(before: dict | None, after: dict | None) -> tuple[dict, dict]:
+    """The audited fields that changed, as (before, after)."""
+    b, a = snapshot(before), snapshot(after)
+    changed = [k for k in AUDITED_FIELDS if b[k] != a[k]]
+    return {k: b[k] for k in changed}, {k: a[k] for k in changed}
+
+
+@dataclass(kw_only=True)
+class Responder:
+    conversations: ConversationStore
+    ledger: Ledger
+    replies: ReplyStore
+    cases: CaseStore
+    staff: StaffStore
+    moderation: ModerationStore
+    publisher: Publisher
+    policy: Policy
+    calendar: BusinessCalendar
+    clock: Clock = system_clock
+    replying_seconds: int = 300
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    async def emit(
+        self,
+        *,
+        event_id: str,
+        type: ConversationEventType,
+        summary: str,
+        conversation_key: str | None,
+        conversation: dict | None = None,
+        actor_id: str | None = None,
+        command_id: str | None = None,
+        data: dict | None = None,
+    ) -> ConversationEvent:
+        """Record the event on the conversation's timeline and publish it."""
+        event = ConversationEvent(
+            id=event_id,
+            conversation_key=conversation_key,
+            type=type,
+            at=self.now(),
+            actor_id=actor_id,
+            command_id=command_id,
+            status=(conversation or {}).get("status"),
+            department=(conversation or {}).get("department"),
+            summary=summary,
+            data={k: v if v is None or isinstance(v, str | int | float | bool) else str(v) for k, v in (data or {}).items()},
+        )
+        await self.ledger.record_event(event)
+        await self.publisher.event(event)
+        return event
+
+    async def audit_system(
+        self, *, entry_id: str, action: str, conversation: dict | None, conversation_key: str | None,
+        before: dict | None = None, after: dict | None = None, details: dict | None = None,
+        account_id: str | None = None, reason: str | None = None,
+    ) -> None:
+        """An audit entry for something responder did by itself (assignment, SLA, a platform's answer)."""
+        await self.ledger.append(audit_entry(
+            entry_id=entry_id, at=self.now(), actor=SYSTEM_ACTOR, action=action, conversation_key=conversation_key,
+            account_id=account_id or (conversation or {}).get("account_id"), outcome="done", reason=reason,
+            before=before, after=after, details=details,
+        ))

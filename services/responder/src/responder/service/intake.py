@@ -1,0 +1,152 @@
+"""What a citizen's message and its triage result do: thread it, reopen an answered conversation, link a
+handover's private thread, plan the SLA clocks, alert the duty rota for critical messages, count abuse, keep
+banned authors away from people, and assign by the department's policy."""
+
+from civic_contracts import ConversationEventType, DutyAlert, InboundMessage, TriageResult
+
+from responder.adapters.mongo_moderation import author_key
+from responder.domain import sla
+from responder.domain.delivery import find_case_reference, normalise_contact
+from responder.domain.duty import on_duty
+from responder.domain.states import status_on_citizen_message
+from responder.service.context import Responder, changes
+
+E = ConversationEventType
+PRIVATE_KINDS = ("private_message", "email")
+
+
+DECISION = ("department", "urgency", "abuse", "language", "needs_review", "classifier_version")
+
+
+async def on_message(r: Responder, message: InboundMessage) -> None:
+    if ((await r.conversations.message(message.id)) or {}).get("intake_done"):
+        return  # a duplicate delivery (one read, however long the replayed history)
+    stored = await r.conversations.store_message(message)
+    if stored.get("intake_done"):
+        return  # a duplicate delivery: its follow-ups already ran
+    key = message.conversation_key
+    conversation = await r.conversations.get(key) or {"_id": key}
+    if await r.moderation.is_banned(author_key(message.channel.value, message.author.platform_id)):
+        if not conversation.get("routing_blocked"):
+            await r.conversations.set_fields(key, {"routing_blocked": True})
+    marks = [conversation.get(f) for f in ("answered_at", "resolved_at", "closed_at") if conversation.get(f)]
+    answered_at = max(marks) if marks else None
+    reopen_to = status_on_citizen_message(conversation)
+    if reopen_to is not None and (answered_at is None or message.sent_at > answered_at):
+        await _reopen(r, conversation, message, reopen_to)
+    if message.kind.value in PRIVATE_KINDS:
+        await _link_handover(r, message)
+    conversation = await r.conversations.get(key) or conversation
+    if conversation.get("department") and not conversation.get("sla") and conversation.get("first_message_at"):
+        await _plan_sla(r, conversation, start=conversation["first_message_at"])
+    await r.emit(event_id=f"{message.id}:received", type=E.MESSAGE_RECEIVED, summary=f"message on {message.channel.value}",
+                 conversation_key=key, conversation=conversation,
+                 data={"message_id": message.id, "channel": message.channel.value, "kind": message.kind.value})
+    await r.conversations.mark_intake_done(message.id)
+
+
+async def _reopen(r: Responder, conversation: dict, message: InboundMessage, status: str) -> None:
+    fields: dict = {"status": status, "reopened_at": message.sent_at,
+                    "reopen_count": int(conversation.get("reopen_count") or 0) + 1}
+    if conversation.get("department"):
+        fields["sla"] = sla.plan(policy=r.policy, calendar=r.calendar, start=message.sent_at,
+                                 department=conversation["department"], urgency=conversation.get("urgency"))
+    if not await r.conversations.set_fields(conversation["_id"], fields, only_if={"status": conversation.get("status")}):
+        return
+    after = await r.conversations.get(conversation["_id"])
+    await r.emit(event_id=f"{message.id}:reopened", type=E.REOPENED, summary="the citizen wrote again: reopened",
+                 conversation_key=conversation["_id"], conversation=after,
+                 data={"from": conversation.get("status"), "to": status, "message_id": message.id})
+    before, after_fields = changes(conversation, after)
+    await r.audit_system(entry_id=f"{message.id}:reopened", action="reopen", conversation=after,
+                         conversation_key=conversation["_id"], before=before, after=after_fields,
+                         details={"message_id": message.id})
+
+
+async def _link_handover(r: Responder, message: InboundMessage) -> None:
+    from responder.service.handover import link_private_thread
+
+    case = await r.cases.open_for_private(message.channel.value, normalise_contact(message.author.platform_id))
+    if case is None and (reference := find_case_reference(r.policy.handover.case_prefix, message.text)):
+        case = await r.cases.by_reference(reference)
+    if case is not None and case["conversation_key"] != message.conversation_key:
+        conversation = await r.conversations.get(message.conversation_key)
+        await link_private_thread(r, case, conversation, message.id)
+
+
+async def _plan_sla(r: Responder, conversation: dict, *, start) -> None:
+    plan = sla.plan(policy=r.policy, calendar=r.calendar, start=start, department=conversation.get("department"),
+                    urgency=conversation.get("urgency"), current=conversation.get("sla"))
+    await r.conversations.set_fields(conversation["_id"], {"sla": plan})
+
+
+async def on_triage(r: Responder, result: TriageResult) -> None:
+    earlier = ((await r.conversations.message(result.message_id)) or {}).get("triage")
+    decided = result.model_dump(mode="json", include=set(DECISION))
+    if earlier and {k: earlier.get(k) for k in DECISION} == decided:
+        return  # the same decision delivered again (or made again by another triage replica): nothing changes
+    conversation = await r.conversations.store_triage(result)
+    key = result.conversation_key
+    current = conversation.get("sla") or {}
+    target = current.get("target") or {}
+    start = current.get("start") or conversation.get("first_message_at")
+    if start is not None and (target.get("department"), target.get("urgency")) != (
+            conversation.get("department"), conversation.get("urgency")):
+        await _plan_sla(r, conversation, start=start)
+    conversation = await r.conversations.get(key) or conversation
+    if conversation.get("urgency") == "critical":
+        await raise_duty_alert(r, conversation, reason="critical_message")
+    if result.abuse.value != "none":
+        await _count_abuse(r, result)
+    await r.emit(event_id=f"{result.message_id}:routed", type=E.ROUTED,
+                 summary=f"triage: {result.department}, {result.urgency.value}", conversation_key=key,
+                 conversation=conversation, data={"message_id": result.message_id, "department": result.department,
+                                                  "urgency": result.urgency.value, "needs_review": result.needs_review})
+    from responder.service.assignment import auto_assign
+
+    await auto_assign(r, conversation, cause="triage")
+
+
+async def _count_abuse(r: Responder, result: TriageResult) -> None:
+    message = await r.conversations.message(result.message_id)
+    if not message or not message.get("author"):
+        return  # the message itself has not landed yet; counted when staff act on it
+    author = author_key(message["channel"], message["author"]["platform_id"])
+    total = await r.moderation.count_abuse(message_id=result.message_id, author=author, channel=message["channel"],
+                                           label=result.abuse.value, source="triage", at=message["sent_at"],
+                                           name=message["author"].get("name"))
+    await r.moderation.keep_evidence(evidence(message, label=result.abuse.value, source="triage", by=None,
+                                              reason=f"triage labelled it {result.abuse.value}", at=r.now()))
+    await r.conversations.set_fields(result.conversation_key, {"author_abuse_count": total})
+
+
+def evidence(message: dict, *, label: str | None, source: str, by: str | None, reason: str, at) -> dict:
+    """What an evidence pack keeps of one message: text, author, time, permalink."""
+    return {
+        "_id": f"{message['_id']}:{source}", "message_id": message["_id"],
+        "conversation_key": message["conversation_key"], "channel": message["channel"],
+        "account_id": message.get("account_id"), "author": message.get("author"),
+        "author_key": author_key(message["channel"], message["author"]["platform_id"]),
+        "text": message.get("text"), "sent_at": message.get("sent_at"), "permalink": message.get("permalink"),
+        "platform_message_id": message.get("platform_message_id"), "abuse": label, "source": source,
+        "captured_by": by, "reason": reason, "captured_at": at,
+    }
+
+
+async def raise_duty_alert(r: Responder, conversation: dict, *, reason: str) -> None:
+    """Alert whoever is on duty now, once per conversation and reason (publish, then mark)."""
+    marks = conversation.get("duty_alerts") or {}
+    if reason in marks:
+        return
+    now = r.now()
+    in_hours, people = on_duty(r.policy.duty_rota, now, r.calendar)
+    alert = DutyAlert(id=f"duty:{conversation['_id']}:{reason}", conversation_key=conversation["_id"],
+                      department=conversation.get("department"), urgency=conversation.get("urgency") or "critical",
+                      reason=reason, in_business_hours=in_hours, on_duty=people, raised_at=now)
+    await r.publisher.duty_alert(alert)
+    await r.conversations.set_fields(conversation["_id"], {f"duty_alerts.{reason}": now})
+    await r.emit(event_id=alert.id, type=E.DUTY_ALERT, summary=f"duty alert: {', '.join(p.name for p in people)}",
+                 conversation_key=conversation["_id"], conversation=conversation,
+                 data={"reason": reason, "in_business_hours": in_hours, "on_duty": "; ".join(p.name for p in people)})
+    await r.audit_system(entry_id=alert.id, action="duty_alert", conversation=conversation,
+                         conversation_key=conversation["_id"], details=alert.model_dump(mode="json"))

@@ -1,0 +1,112 @@
+"""The periodic job (FerretDB has no TTL indexes or change streams, so time-driven work is polled):
+SLA warnings and breaches, handover SLA breaches, assignment of conversations waiting in automatic queues,
+and re-publishing sends whose claim never reached Kafka. Idempotent: each mark is set once, and events
+keep stable ids, so several replicas running it at once publish the same events at worst."""
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from civic_contracts import ConversationEventType
+
+from responder.domain import sla
+from responder.domain.states import FINISHED, UNTOUCHED
+from responder.service import assignment, replies
+from responder.service.context import Responder
+from responder.service.intake import raise_duty_alert
+
+log = logging.getLogger(__name__)
+E = ConversationEventType
+STUCK_AFTER = timedelta(minutes=2)
+
+
+async def tick(r: Responder) -> dict[str, int]:
+    """Run every check once at `r.now()`; returns how much each found."""
+    return {
+        "sla": await check_sla(r),
+        "handovers": await check_handovers(r),
+        "assigned": await assign_waiting(r),
+        "republished": await republish_stuck(r),
+    }
+
+
+async def check_sla(r: Responder) -> int:
+    now = r.now()
+    query = {"status": {"$nin": list(FINISHED)}, "$or": [
+        {f"sla.{clock}.met_at": None, f"sla.{clock}.warn_at": {"$lte": now}, f"sla.{clock}.breached": {"$ne": True}}
+        for clock in sla.CLOCKS
+    ]}
+    raised = 0
+    for conversation in await r.conversations.find(query):
+        clocks = conversation["sla"]
+        for finding in sla.findings(clocks, now):
+            flag = "breached" if finding.kind == "breach" else "warned"
+            event_id = f"sla:{conversation['_id']}:{finding.clock}:{finding.kind}:{clocks['start'].isoformat()}"
+            label = finding.clock.replace("_", " ")
+            await r.emit(event_id=event_id, type=E.SLA_BREACHED if finding.kind == "breach" else E.SLA_WARNING,
+                         summary=f"{label} {'target missed' if finding.kind == 'breach' else 'due soon'}",
+                         conversation_key=conversation["_id"], conversation=conversation,
+                         data={"clock": finding.clock, "due": finding.due.isoformat(),
+                               "urgency": clocks["target"]["urgency"], "calendar": clocks["target"]["calendar"]})
+            await r.conversations.set_fields(conversation["_id"], {f"sla.{finding.clock}.{flag}": True})
+            await r.audit_system(entry_id=event_id, action=f"sla_{finding.kind}", conversation=conversation,
+                                 conversation_key=conversation["_id"],
+                                 details={"clock": finding.clock, "due": finding.due.isoformat()})
+            if finding.kind == "breach" and conversation.get("urgency") in ("critical", "high"):
+                await raise_duty_alert(r, conversation, reason=f"sla_breach_{finding.clock}")
+            raised += 1
+    return raised
+
+
+async def check_handovers(r: Responder) -> int:
+    now = r.now()
+    breached = 0
+    for case in await r.cases.due(now):
+        if not await r.cases.update(case["_id"], {"breached": True, "breached_at": now}, only_if={"breached": {"$ne": True}}):
+            continue
+        event_id = f"sla:{case['_id']}:handover:breach"
+        await r.emit(event_id=event_id, type=E.SLA_BREACHED, summary=f"{case['case_reference']}: private thread not answered in time",
+                     conversation_key=case["conversation_key"],
+                     data={"clock": "handover", "case_reference": case["case_reference"], "due": case["due_at"].isoformat()})
+        await r.audit_system(entry_id=event_id, action="sla_breach", conversation=None,
+                             conversation_key=case["conversation_key"],
+                             details={"clock": "handover", "case_reference": case["case_reference"]})
+        breached += 1
+    return breached
+
+
+async def assign_waiting(r: Responder) -> int:
+    automatic = [d for d, s in r.policy.assignment.departments.items() if s != "manual"]
+    if r.policy.assignment.default != "manual":
+        query = {"department": {"$ne": None}}
+    elif automatic:
+        query = {"department": {"$in": automatic}}
+    else:
+        return 0
+    query.update({"status": {"$in": list(UNTOUCHED)}, "assignee": None, "routing_blocked": {"$ne": True},
+                  "needs_review": {"$ne": True}})
+    assigned = 0
+    for conversation in await r.conversations.find(query, limit=100):
+        if await assignment.auto_assign(r, conversation, cause="backlog") is not None:
+            assigned += 1
+    return assigned
+
+
+async def republish_stuck(r: Responder) -> int:
+    stuck = await r.replies.undispatched(r.now() - STUCK_AFTER)
+    for reply in stuck:
+        await replies.republish(r, reply)
+    return len(stuck)
+
+
+async def run_forever(r: Responder, interval_seconds: float) -> None:
+    while True:
+        try:
+            found = await tick(r)
+            if any(found.values()):
+                log.info("periodic job: %s", found)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - logged; the next tick tries again
+            log.exception("periodic job failed")
+        await asyncio.sleep(interval_seconds)

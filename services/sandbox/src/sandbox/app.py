@@ -1,0 +1,27 @@
+"""The sandbox service: stand-ins for Meta, X, YouTube, Twilio and Mailgun on one port (8090), following
+PLATFORMS.md, plus `/_sandbox` routes to read what they were sent and to inject faults."""
+
+from fastapi import FastAPI
+
+from sandbox import control, seed
+from sandbox.config import Settings
+from sandbox.platforms import meta, twilio, x, youtube
+from sandbox.state import State
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="Civic Inbox sandbox", version="0.1.0",
+                  description="Local stand-ins for the platforms, for demos and tests. Never exposed publicly.")
+    app.state.settings = settings
+    app.state.sandbox = State()
+    if settings.seeded:
+        seed.seed(app.state.sandbox, settings)
+    for module in (meta, x, youtube, twilio, control):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    return app

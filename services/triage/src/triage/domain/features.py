@@ -1,0 +1,68 @@
+"""Fast text features for the department model (a callable analyzer for scikit-learn's TfidfVectorizer).
+
+Word tokens with plurals folded, bigrams, and joined compounds ("pot hole" also gives "pothole", "street light" gives
+"streetlight"), so spelling variants meet. Pure Python string work, about ten times cheaper than character
+n-grams, which matters at thousands of messages a second.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"[a-z0-9\u00c0-\u024f']+")
+_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+")
+_DIGITS = re.compile(r"\d")
+STOP = frozenset(
+    """a an the and or but of to in on at by for with from is are was were be been being it its this that these
+    those there here i me my we our you your he she his her they them their as so if not no do does did have has
+    had will would can could should just very also about into over up out off than then too please hi hello
+    dear""".split()
+)
+def stem(token: str) -> str:
+    """Plural folding only (potholes -> pothole, lorries -> lorry); `parking` must stay apart from `park`."""
+    if len(token) <= 3 or token[-1] != "s":
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith(("ss", "us", "is", "ous")):
+        return token
+    return token[:-1]
+
+
+def tokens(low: str) -> list[str]:
+    """Word tokens of lower-cased text; URLs and emails become `_url_`; a trailing 's is dropped."""
+    if "http" in low or "www." in low or "@" in low:
+        low = _URL.sub(" _url_ ", low)
+    if "’" in low:
+        low = low.replace("’", "'")
+    out = []
+    for tok in _TOKEN.findall(low):
+        if "'" in tok:
+            tok = tok.strip("'")
+            if tok.endswith("'s"):
+                tok = tok[:-2]
+            if not tok:
+                continue
+        out.append(tok)
+    return out
+
+
+def features_from_tokens(toks: list[str]) -> list[str]:
+    """Features of one text: plural-folded words, bigrams (stop words skipped), joined compounds; numbers -> 0.
+
+    Mixed tokens keep their digits: road numbers (a417, m5, j10) and postcode districts (gl50) carry meaning.
+    """
+    stems = [stem(t) if not t.isdigit() else "0" for t in toks if t not in STOP]
+    pairs = list(zip(stems, stems[1:]))
+    return (
+        stems
+        + [a + " " + b for a, b in pairs]
+        + [a + b for a, b in pairs if len(a) >= 3 and len(b) >= 3 and a[0] != "0"]
+    )
+
+
+def analyze(doc: str | list[str]) -> list[str]:
+    """The vectoriser's analyzer: a text, or the features already computed for it (a list)."""
+    if isinstance(doc, list):
+        return doc
+    return features_from_tokens(tokens(doc.lower()))
