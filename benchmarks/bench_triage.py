@@ -68,18 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     texts = file_messages(args.input, args.n) if args.input else seed_messages(args.n or 20000, random.Random(7))
     clf.classify_batch(texts[:200])  # warm up lazily built tables
 
-    best = float("inf")
+    best = best_cpu = float("inf")
     for _ in range(args.repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for i in range(0, len(texts), args.batch):
             clf.classify_batch(texts[i : i + args.batch])
         best = min(best, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - start_cpu)
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
     mean_len = sum(map(len, texts)) / len(texts)
     print(f"classifier       {clf.version}")
     print(f"messages         {len(texts)} (mean {mean_len:.0f} characters, from {args.input or 'seed corpus'})")
     print(f"load time        {load_s:.2f} s")
-    print(f"throughput       {len(texts) / best:,.0f} messages/s (best of {args.repeat}, batch {args.batch}, one process)")
+    print(f"throughput       {len(texts) / best:,.0f} messages/s wall clock (best of {args.repeat}, batch {args.batch}, one process)")
+    print(f"                 {len(texts) / best_cpu:,.0f} messages/s of CPU time (what one core gives when not shared)")
     print(f"peak RSS         {rss_kb / 1024:.0f} MiB")
     return 0
 

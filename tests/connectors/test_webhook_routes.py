@@ -114,6 +114,14 @@ async def test_twilio_sms_signed_for_the_public_url_is_published(client, app) ->
     assert m.channel.value == "sms" and urlencode(params) == m.raw_payload
 
 
+async def test_twilio_retry_is_the_same_message_in_every_field(client, app) -> None:
+    body, headers = twilio_post(json.loads(fixture("twilio_sms_inbound")))
+    for _ in range(2):
+        assert (await client.post("/webhooks/twilio", content=body, headers=headers)).status_code == 200
+    first, retry = app.state.publisher.published
+    assert first.model_dump(exclude={"received_at"}) == retry.model_dump(exclude={"received_at"})
+
+
 async def test_twilio_signature_for_the_internal_url_is_refused_behind_a_proxy(client, app) -> None:
     body, headers = twilio_post(json.loads(fixture("twilio_whatsapp_inbound")), url="http://127.0.0.1:8081/webhooks/twilio")
     assert (await client.post("/webhooks/twilio", content=body, headers=headers)).status_code == 403
@@ -194,7 +202,9 @@ async def test_open311_services_create_and_status(client, app) -> None:
     again = await client.post("/open311/v2/requests.json", content=urlencode(fields),
                               headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert again.json()[0]["service_request_id"] == answer["service_request_id"]  # a retry is the same request
-    assert {m.id for m in app.state.publisher.published} == {f"webform:civic-inbox:{answer['service_request_id']}"}
+    first, repeat = app.state.publisher.published
+    assert first.id == repeat.id == f"webform:civic-inbox:{answer['service_request_id']}"
+    assert first.sent_at == repeat.sent_at  # the same message in every field
     [status] = (await client.get(f"/open311/v2/requests/{answer['service_request_id']}.json")).json()
     assert status["status"] == "open" and status["service_code"] == "highways" and "api_key" not in status
     missing = await client.get("/open311/v2/requests/WF-NOPE.json")

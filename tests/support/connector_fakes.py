@@ -92,9 +92,18 @@ class FakeLedger:
         return self.last.get(conversation_key)
 
 
+class FakeFirstSeen:
+    def __init__(self) -> None:
+        self.seen: dict = {}
+
+    async def at(self, key: str, now):
+        return self.seen.setdefault(key, now)
+
+
 @dataclass
 class FakeStores:
     tokens: FakeTokens = field(default_factory=FakeTokens)
     emails: FakeEmails = field(default_factory=FakeEmails)
     requests: FakeRequests = field(default_factory=FakeRequests)
     ledger: FakeLedger = field(default_factory=FakeLedger)
+    first_seen: FakeFirstSeen = field(default_factory=FakeFirstSeen)

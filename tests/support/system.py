@@ -16,6 +16,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from support.channels import SANDBOX, connector_settings, sandbox_settings
 from support.infra import Infra
 
 META_APP_SECRET = "test_app_secret"
@@ -74,6 +75,7 @@ class System:
     clock: TestClock = field(default_factory=TestClock)
     passwords: dict[str, str] = field(default_factory=dict)
     clients: list[httpx.AsyncClient] = field(default_factory=list)
+    sandbox: httpx.AsyncClient | None = None  # the platforms' stand-ins the connectors call (support/channels.py)
 
     async def sign_in(self, user_id: str) -> httpx.AsyncClient:
         """A client of the inbox API signed in as `user_id` (one of `STAFF`), with its own session cookie."""
@@ -134,6 +136,7 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
     from responder.config import Settings as ResponderSettings
     from responder.main import create_app as responder_app
     from triage.config import Settings as TriageSettings
+    from sandbox.app import create_app as sandbox_app
     from triage.main import create_app as triage_app
 
     run_id = uuid.uuid4().hex[:8]
@@ -143,6 +146,7 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
     provider.add_span_processor(SimpleSpanProcessor(spans))
     kafka = infra.kafka_bootstrap_servers
     clock = TestClock()
+    sandbox = sandbox_app(sandbox_settings())
     apps = {
         "triage": triage_app(TriageSettings(kafka_bootstrap_servers=kafka, group_id=f"triage-{run_id}"), tracer_provider=provider),
         "responder": responder_app(
@@ -151,9 +155,9 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
             tracer_provider=provider, clock=clock, policy=responder_test_policy(),
         ),
         "connectors": connectors_app(
-            ConnectorSettings(kafka_bootstrap_servers=kafka, meta_app_secret=META_APP_SECRET,
-                              meta_verify_token=META_VERIFY_TOKEN),
-            tracer_provider=provider,
+            ConnectorSettings(**connector_settings(kafka=kafka, mongodb_uri=infra.mongodb_uri, database=database,
+                                                   run_id=run_id)),
+            tracer_provider=provider, platform_transport=httpx.ASGITransport(app=sandbox),
         ),
         "inbox": inbox_app(InboxSettings(mongodb_uri=infra.mongodb_uri, database=database, kafka_bootstrap_servers=kafka),
                            tracer_provider=provider),
@@ -174,8 +178,10 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
         # The default client reads as an admin, so every existing test sees every conversation.
         signed_in = await clients["inbox"].post("/api/auth/login", json={"username": "t-admin", "password": passwords["t-admin"]})
         signed_in.raise_for_status()
+        sandbox_client = await stack.enter_async_context(
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox), base_url=SANDBOX))
         system = System(infra, database, run_id, clients["connectors"], clients["inbox"], spans, apps, clock=clock,
-                        passwords=passwords)
+                        passwords=passwords, sandbox=sandbox_client)
         try:
             yield system
         finally:

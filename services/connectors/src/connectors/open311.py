@@ -5,6 +5,7 @@
 sent again (same fields, same day) gets the same id and publishes the same message id, so a client retry
 makes one case."""
 
+import dataclasses
 import hmac
 import json
 import logging
@@ -34,9 +35,12 @@ async def submit(app, fields: dict[str, str]) -> webform.ServiceRequest:
     settings = app.state.settings
     request = webform.validate(fields, {s.code: s for s in app.state.services})
     raw = json.dumps({k: v for k, v in fields.items() if k != "api_key"}, ensure_ascii=False, sort_keys=True)
-    message = webform.to_message(request, settings.open311_jurisdiction_id, raw=raw)
     try:
-        await app.state.stores.requests.save(request)  # False for a repeat: published again, same id
+        stores = app.state.stores
+        if not await stores.requests.save(request):  # a repeat: published again, same id and same time
+            stored = await stores.requests.get(request.service_request_id)
+            request = dataclasses.replace(request, requested_datetime=stored["requested_datetime"])
+        message = webform.to_message(request, settings.open311_jurisdiction_id, raw=raw)
         await app.state.publisher.messages([message])
     except PublishFailed as exc:
         raise Unavailable(str(exc)) from exc

@@ -2,12 +2,16 @@
 the REST API). The signed URL is the public one Twilio called: `CONNECTORS_PUBLIC_BASE_URL` + path + query
 when a proxy sits in front, else the URL as received."""
 
+import logging
+from datetime import datetime
+
 from fastapi import APIRouter, Request, Response
 
 from connectors.delivery import deliver, text
 from connectors.formdata import FormError, parse_form
 from connectors.platforms import PayloadError, twilio
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/webhooks/twilio", tags=["twilio"])
 SOURCE = "POST /webhooks/twilio"
 TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -19,6 +23,15 @@ def public_url(request: Request) -> str:
         return str(request.url)
     query = request.url.query
     return base.rstrip("/") + request.url.path + (f"?{query}" if query else "")
+
+
+async def _first_seen(request: Request, message_id: str, now: datetime) -> datetime:
+    """Twilio sends no time: a retry keeps the time of the first delivery (best effort: now if MongoDB is away)."""
+    try:
+        return await request.app.state.stores.first_seen.at(message_id, now)
+    except Exception as exc:  # noqa: BLE001 - a time is not worth refusing a message for
+        log.warning("twilio: first-seen time unavailable, using now: %s", exc)
+        return now
 
 
 @router.post("", summary="Twilio inbound SMS or WhatsApp message")
@@ -43,7 +56,8 @@ async def receive(request: Request) -> Response:
     async def parse():
         if is_json:
             raise PayloadError("a JSON body is not an inbound message webhook")
-        return [twilio.parse(params, raw=body.decode("utf-8", errors="replace"))]
+        message = twilio.parse(params, raw=body.decode("utf-8", errors="replace"))
+        return [message.model_copy(update={"sent_at": await _first_seen(request, message.id, message.received_at)})]
 
     return await deliver(request, source=SOURCE, body=body, parse=parse,
                          ok=lambda: text(TWIML_EMPTY, media_type="text/xml"))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pymongo import AsyncMongoClient
 
 from connectors.adapters.cursors import CursorStore
-from connectors.adapters.intake import EmailThreads, MailgunTokens, ServiceRequests
+from connectors.adapters.intake import EmailThreads, FirstSeen, MailgunTokens, ServiceRequests
 from connectors.adapters.ledger import Ledger
 from connectors.adapters.outbox import Outbox
 
@@ -19,11 +19,13 @@ class Stores:
     tokens: MailgunTokens
     emails: EmailThreads
     requests: ServiceRequests
+    first_seen: FirstSeen
 
     @classmethod
     def create(cls, client: AsyncMongoClient, database: str) -> "Stores":
         db = client[database]
-        return cls(CursorStore(db), Outbox(db), Ledger(db), MailgunTokens(db), EmailThreads(db), ServiceRequests(db))
+        return cls(CursorStore(db), Outbox(db), Ledger(db), MailgunTokens(db), EmailThreads(db), ServiceRequests(db),
+                   FirstSeen(db))
 
     async def ensure_indexes(self) -> None:
         await self.outbox.ensure_indexes()

@@ -4,7 +4,7 @@ thread replies), and Open311 service requests (status for `GET /requests/{id}.js
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -32,6 +32,22 @@ class MailgunTokens:
         FerretDB has no TTL indexes, so this runs periodically."""
         result = await self.collection.delete_many({"used_at": {"$lt": datetime.now(UTC) - older_than}})
         return result.deleted_count
+
+
+class FirstSeen:
+    """When a platform message was first received, for platforms that send no time of their own (Twilio): a
+    retried delivery then carries the same time, so it is the same message downstream in every field."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.collection = db["first_seen"]
+
+    async def at(self, key: str, now: datetime) -> datetime:
+        try:
+            doc = await self.collection.find_one_and_update(
+                {"_id": key}, {"$setOnInsert": {"at": now}}, upsert=True, return_document=ReturnDocument.AFTER)
+        except DuplicateKeyError:
+            doc = await self.collection.find_one({"_id": key})
+        return doc["at"] if doc else now
 
 
 class EmailThreads:

@@ -5,8 +5,10 @@ triage result that arrives before its message is kept and joined when the messag
 change streams or `$lookup` are used (FerretDB has none). Every conversation write increments `rev`, so a
 staff action can compare-and-set: it applies only to the revision it was decided on."""
 
+from collections.abc import Callable
+
 from civic_contracts import InboundMessage, TriageResult
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from responder.domain.states import NEW, UNTOUCHED, routing_update
@@ -31,77 +33,75 @@ class ConversationStore:
         for field in ("department", "status", "channel", "assignee"):
             await self.conversations.create_index([(field, ASCENDING), ("last_message_at", DESCENDING)])
 
-    async def store_message(self, message: InboundMessage) -> dict:
-        """Store the message and thread it into its conversation; returns the stored message document
-        (`intake_done` tells whether its follow-ups already ran)."""
+    async def store_message(self, message: InboundMessage, *, counted: bool) -> dict:
+        """Store the message and thread it into its conversation; returns the conversation after it.
+        `counted`: the message was stored before (so it is not counted again)."""
         doc = message.model_dump(mode="python", exclude={"id", "received_at"})
         doc["channel"] = message.channel.value
         doc["kind"] = message.kind.value
+        doc["counted"] = True
         try:
             await self.messages.update_one(
-                {"_id": message.id},
-                {"$set": doc, "$min": {"received_at": message.received_at}},
-                upsert=True,
+                {"_id": message.id}, {"$set": doc, "$min": {"received_at": message.received_at}}, upsert=True
             )
         except DuplicateKeyError:
             # Two deliveries raced on the upsert: the other one stored it; apply ours as an update.
             await self.messages.update_one({"_id": message.id}, {"$set": doc})
-        count = await self.messages.count_documents(
-            {"conversation_key": message.conversation_key, "platform_message_id": {"$exists": True}}
-        )
-        await self._upsert_conversation(
-            message.conversation_key,
-            {
-                "$setOnInsert": {"status": NEW},
-                "$set": {
-                    "channel": message.channel.value,
-                    "account_id": message.account_id,
-                    "kind": message.kind.value,
-                    "message_count": count,
-                },
-                "$min": {"first_message_at": message.sent_at},
-                "$max": {"last_message_at": message.sent_at},
-                "$inc": {"rev": 1},
-            },
-        )
-        # The author of the conversation is whoever wrote first; set it only where it is missing.
-        await self.conversations.update_one(
-            {"_id": message.conversation_key, "author": {"$exists": False}},
-            {"$set": {"author": message.author.model_dump()}, "$inc": {"rev": 1}},
-        )
-        return await self.messages.find_one({"_id": message.id}, projection={"raw_payload": False}) or {}
+            counted = True
+        update = {
+            # The author of the conversation is whoever wrote first.
+            "$setOnInsert": {"status": NEW, "author": message.author.model_dump()},
+            "$set": {"channel": message.channel.value, "account_id": message.account_id, "kind": message.kind.value},
+            "$min": {"first_message_at": message.sent_at},
+            "$max": {"last_message_at": message.sent_at},
+            "$inc": {"rev": 1, "message_count": 0 if counted else 1},
+        }
+        conversation = await self._find_and_upsert(message.conversation_key, update)
+        if "author" not in conversation:  # created by a triage result that arrived first
+            conversation = await self._find_and_upsert(
+                message.conversation_key, {"$set": {"author": message.author.model_dump()}, "$inc": {"rev": 1}}
+            )
+        return conversation
 
     async def mark_intake_done(self, message_id: str) -> None:
         await self.messages.update_one({"_id": message_id}, {"$set": {"intake_done": True}})
 
-    async def store_triage(self, result: TriageResult) -> dict:
-        """Store the result and route the conversation; returns the conversation after the update."""
+    async def store_triage(self, result: TriageResult, decide: Callable[[dict], dict]) -> dict:
+        """Store the result and route the conversation with routing fields plus what `decide(conversation as
+        it will be)` adds (the SLA clocks); returns the conversation after."""
         await self.messages.update_one(
             {"_id": result.message_id},
             {"$set": {"triage": result.model_dump(mode="python"), "conversation_key": result.conversation_key}},
             upsert=True,
         )
-        current = await self.conversations.find_one({"_id": result.conversation_key})
         status = "needs_review" if result.needs_review else NEW
-        await self._upsert_conversation(
-            result.conversation_key,
-            {"$set": routing_update(current, result), "$setOnInsert": {"status": status}, "$inc": {"rev": 1}},
-        )
-        # The status moves only while no person has the conversation (a conditional update, so a claim
-        # that lands in between is never undone).
-        if not (current or {}).get("rerouted"):
-            await self.conversations.update_one(
-                {"_id": result.conversation_key, "status": {"$in": list(UNTOUCHED)}, "assignee": None},
-                {"$set": {"status": status}, "$inc": {"rev": 1}},
+        for _ in range(10):
+            current = await self.conversations.find_one({"_id": result.conversation_key})
+            fields = routing_update(current, result)
+            if current is None:
+                return await self._find_and_upsert(
+                    result.conversation_key, {"$set": fields, "$setOnInsert": {"status": status}, "$inc": {"rev": 1}}
+                )
+            # The status moves only while no person has the conversation.
+            if current.get("status") in UNTOUCHED and current.get("assignee") is None and not current.get("rerouted"):
+                fields["status"] = status
+            fields.update(decide({**current, **fields}))
+            after = await self.conversations.find_one_and_update(
+                {"_id": result.conversation_key, "rev": current.get("rev")}, {"$set": fields, "$inc": {"rev": 1}},
+                return_document=ReturnDocument.AFTER,
             )
-        return await self.conversations.find_one({"_id": result.conversation_key}) or {}
+            if after is not None:
+                return after
+        raise Conflict(result.conversation_key)
 
-    async def _upsert_conversation(self, key: str, update: dict) -> None:
+    async def _find_and_upsert(self, key: str, update: dict) -> dict:
         try:
-            await self.conversations.update_one({"_id": key}, update, upsert=True)
+            return await self.conversations.find_one_and_update(
+                {"_id": key}, update, upsert=True, return_document=ReturnDocument.AFTER
+            )
         except DuplicateKeyError:
             update.pop("$setOnInsert", None)
-            await self.conversations.update_one({"_id": key}, update)
+            return await self.conversations.find_one_and_update({"_id": key}, update, return_document=ReturnDocument.AFTER)
 
     # Reads and compare-and-set writes used by the staff actions and jobs.
 

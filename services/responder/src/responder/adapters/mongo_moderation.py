@@ -54,6 +54,9 @@ class ModerationStore:
     async def is_banned(self, author: str) -> bool:
         return await self.bans.find_one({"_id": author, "banned": True}) is not None
 
+    async def banned_keys(self) -> frozenset[str]:
+        return frozenset([b["_id"] async for b in self.bans.find({"banned": True}, projection={"_id": True})])
+
     async def set_ban(self, author: str, *, banned: bool, reason: str, by: str, at: datetime) -> dict | None:
         """Returns the previous ban record."""
         before = await self.bans.find_one({"_id": author})

@@ -1,6 +1,7 @@
 """What every responder use case works with: the stores, the publisher, the policy, the calendar and the
 clock (injectable, so tests can move time), plus the outcome a staff action returns."""
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +25,24 @@ AUDITED_FIELDS = (
     "status", "assignee", "department", "urgency", "needs_review", "routing_blocked", "case_reference",
     "handover_id", "reply_count", "rerouted",
 )
+
+
+class Recent:
+    """A bounded memory of what this process already handled (message ids, triage decisions), so replayed
+    history and duplicate deliveries cost nothing; the database stays the authority."""
+
+    def __init__(self, size: int = 100_000) -> None:
+        self.size = size
+        self._items: OrderedDict[str, object] = OrderedDict()
+
+    def get(self, key: str) -> object | None:
+        return self._items.get(key)
+
+    def put(self, key: str, value: object = True) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
 
 
 def system_clock() -> datetime:
@@ -72,6 +91,7 @@ class Responder:
     calendar: BusinessCalendar
     clock: Clock = system_clock
     replying_seconds: int = 300
+    recent: Recent = field(default_factory=Recent)
 
     def now(self) -> datetime:
         return self.clock()

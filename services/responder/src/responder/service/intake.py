@@ -19,40 +19,44 @@ DECISION = ("department", "urgency", "abuse", "language", "needs_review", "class
 
 
 async def on_message(r: Responder, message: InboundMessage) -> None:
-    if ((await r.conversations.message(message.id)) or {}).get("intake_done"):
-        return  # a duplicate delivery (one read, however long the replayed history)
-    stored = await r.conversations.store_message(message)
+    if r.recent.get(f"m:{message.id}"):
+        return  # a duplicate delivery
+    stored = await r.conversations.message(message.id) or {}
     if stored.get("intake_done"):
-        return  # a duplicate delivery: its follow-ups already ran
+        r.recent.put(f"m:{message.id}")
+        return
+    conversation = await r.conversations.store_message(message, counted=bool(stored.get("counted")))
     key = message.conversation_key
-    conversation = await r.conversations.get(key) or {"_id": key}
-    if await r.moderation.is_banned(author_key(message.channel.value, message.author.platform_id)):
+    if await _banned(r, author_key(message.channel.value, message.author.platform_id)):
         if not conversation.get("routing_blocked"):
             await r.conversations.set_fields(key, {"routing_blocked": True})
     marks = [conversation.get(f) for f in ("answered_at", "resolved_at", "closed_at") if conversation.get(f)]
     answered_at = max(marks) if marks else None
     reopen_to = status_on_citizen_message(conversation)
+    changed = False
     if reopen_to is not None and (answered_at is None or message.sent_at > answered_at):
-        await _reopen(r, conversation, message, reopen_to)
+        changed = await _reopen(r, conversation, message, reopen_to)
     if message.kind.value in PRIVATE_KINDS:
-        await _link_handover(r, message)
-    conversation = await r.conversations.get(key) or conversation
+        changed = await _link_handover(r, message) or changed
+    if changed:
+        conversation = await r.conversations.get(key) or conversation
     if conversation.get("department") and not conversation.get("sla") and conversation.get("first_message_at"):
         await _plan_sla(r, conversation, start=conversation["first_message_at"])
     await r.emit(event_id=f"{message.id}:received", type=E.MESSAGE_RECEIVED, summary=f"message on {message.channel.value}",
                  conversation_key=key, conversation=conversation,
                  data={"message_id": message.id, "channel": message.channel.value, "kind": message.kind.value})
     await r.conversations.mark_intake_done(message.id)
+    r.recent.put(f"m:{message.id}")
 
 
-async def _reopen(r: Responder, conversation: dict, message: InboundMessage, status: str) -> None:
+async def _reopen(r: Responder, conversation: dict, message: InboundMessage, status: str) -> bool:
     fields: dict = {"status": status, "reopened_at": message.sent_at,
                     "reopen_count": int(conversation.get("reopen_count") or 0) + 1}
     if conversation.get("department"):
         fields["sla"] = sla.plan(policy=r.policy, calendar=r.calendar, start=message.sent_at,
                                  department=conversation["department"], urgency=conversation.get("urgency"))
     if not await r.conversations.set_fields(conversation["_id"], fields, only_if={"status": conversation.get("status")}):
-        return
+        return False
     after = await r.conversations.get(conversation["_id"])
     await r.emit(event_id=f"{message.id}:reopened", type=E.REOPENED, summary="the citizen wrote again: reopened",
                  conversation_key=conversation["_id"], conversation=after,
@@ -61,39 +65,60 @@ async def _reopen(r: Responder, conversation: dict, message: InboundMessage, sta
     await r.audit_system(entry_id=f"{message.id}:reopened", action="reopen", conversation=after,
                          conversation_key=conversation["_id"], before=before, after=after_fields,
                          details={"message_id": message.id})
+    return True
 
 
-async def _link_handover(r: Responder, message: InboundMessage) -> None:
+async def _link_handover(r: Responder, message: InboundMessage) -> bool:
     from responder.service.handover import link_private_thread
 
     case = await r.cases.open_for_private(message.channel.value, normalise_contact(message.author.platform_id))
     if case is None and (reference := find_case_reference(r.policy.handover.case_prefix, message.text)):
         case = await r.cases.by_reference(reference)
-    if case is not None and case["conversation_key"] != message.conversation_key:
-        conversation = await r.conversations.get(message.conversation_key)
-        await link_private_thread(r, case, conversation, message.id)
+    if case is None or case["conversation_key"] == message.conversation_key:
+        return False
+    conversation = await r.conversations.get(message.conversation_key)
+    await link_private_thread(r, case, conversation, message.id)
+    return True
 
 
-async def _plan_sla(r: Responder, conversation: dict, *, start) -> None:
-    plan = sla.plan(policy=r.policy, calendar=r.calendar, start=start, department=conversation.get("department"),
-                    urgency=conversation.get("urgency"), current=conversation.get("sla"))
-    await r.conversations.set_fields(conversation["_id"], {"sla": plan})
+async def _banned(r: Responder, author: str) -> bool:
+    """Whether the author is banned; the list is re-read at most every few seconds (bans are rare)."""
+    cached = r.recent.get("banned")
+    if cached is None or cached[0] < r.now().timestamp() - 5:
+        cached = (r.now().timestamp(), await r.moderation.banned_keys())
+        r.recent.put("banned", cached)
+    return author in cached[1]
 
 
-async def on_triage(r: Responder, result: TriageResult) -> None:
-    earlier = ((await r.conversations.message(result.message_id)) or {}).get("triage")
-    decided = result.model_dump(mode="json", include=set(DECISION))
-    if earlier and {k: earlier.get(k) for k in DECISION} == decided:
-        return  # the same decision delivered again (or made again by another triage replica): nothing changes
-    conversation = await r.conversations.store_triage(result)
-    key = result.conversation_key
+def _replanned(r: Responder, conversation: dict) -> dict:
+    """`{"sla": ...}` when the conversation's clocks must be (re)planned for its department and urgency."""
     current = conversation.get("sla") or {}
     target = current.get("target") or {}
     start = current.get("start") or conversation.get("first_message_at")
-    if start is not None and (target.get("department"), target.get("urgency")) != (
+    if start is None or (target.get("department"), target.get("urgency")) == (
             conversation.get("department"), conversation.get("urgency")):
-        await _plan_sla(r, conversation, start=start)
-    conversation = await r.conversations.get(key) or conversation
+        return {}
+    return {"sla": sla.plan(policy=r.policy, calendar=r.calendar, start=start, department=conversation.get("department"),
+                            urgency=conversation.get("urgency"), current=current)}
+
+
+async def _plan_sla(r: Responder, conversation: dict, *, start) -> dict:
+    plan = sla.plan(policy=r.policy, calendar=r.calendar, start=start, department=conversation.get("department"),
+                    urgency=conversation.get("urgency"), current=conversation.get("sla"))
+    await r.conversations.set_fields(conversation["_id"], {"sla": plan})
+    return {**conversation, "sla": plan}
+
+
+async def on_triage(r: Responder, result: TriageResult) -> None:
+    decided = result.model_dump(mode="json", include=set(DECISION))
+    if r.recent.get(f"t:{result.message_id}") == decided:
+        return  # the same decision delivered again (or made again by another triage replica): nothing changes
+    earlier = ((await r.conversations.message(result.message_id)) or {}).get("triage")
+    if earlier and {k: earlier.get(k) for k in DECISION} == decided:
+        r.recent.put(f"t:{result.message_id}", decided)
+        return
+    conversation = await r.conversations.store_triage(result, lambda routed: _replanned(r, routed))
+    key = result.conversation_key
     if conversation.get("urgency") == "critical":
         await raise_duty_alert(r, conversation, reason="critical_message")
     if result.abuse.value != "none":
@@ -105,6 +130,7 @@ async def on_triage(r: Responder, result: TriageResult) -> None:
     from responder.service.assignment import auto_assign
 
     await auto_assign(r, conversation, cause="triage")
+    r.recent.put(f"t:{result.message_id}", decided)
 
 
 async def _count_abuse(r: Responder, result: TriageResult) -> None:

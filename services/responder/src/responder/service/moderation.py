@@ -57,6 +57,7 @@ async def ban_author(r: Responder, command: InboxCommand, conversation: dict) ->
         return refused("the conversation has no known author yet")
     key = author_key(conversation["channel"], author["platform_id"])
     before = await r.moderation.set_ban(key, banned=body.banned, reason=body.reason, by=command.actor.user_id, at=r.now())
+    r.recent.put("banned", None)  # re-read the ban list on the next message
     keys = await r.conversations.block_author(conversation["channel"], author["platform_id"], blocked=body.banned)
     after = await r.conversations.get(conversation["_id"])
     kind = E.AUTHOR_BANNED if body.banned else E.AUTHOR_UNBANNED

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from triage.domain.abuse import detect_abuse
-from triage.domain.features import features_from_tokens, tokens
+from triage.domain.features import text_features, tokens
 from triage.domain.language import detect_language
 from triage.domain.model import DepartmentModel
 from triage.domain.pii import find_pii
@@ -67,6 +67,10 @@ def _readable(features: list[str], low: str, k: int = 5) -> list[str]:
     """Model features a person can find in the message: words and word pairs present, no folded numbers."""
     out = []
     for f in features:
+        if f.startswith("t:"):
+            f = f[2:]
+            if f in out:
+                continue
         if f == "0" or any(w not in low for w in f.split(" ")):
             continue  # a joined compound ("pot hole" -> "pothole") or a folded number is not in the text as such
         out.append(f)
@@ -122,7 +126,7 @@ class TriageClassifier:
                 for dep, sc in scores.items():
                     kw_dist[i, self._dept_index[dep]] = sc / total
         if self.model is not None and texts:
-            model_probs, x = self.model.predict_proba([features_from_tokens(tk) for tk in toks])
+            model_probs, x = self.model.predict_proba([text_features(low, tk) for low, tk in zip(lows, toks, strict=True)])
             probs = np.zeros((len(texts), n_dep))
             probs[:, self._model_to_tax] = model_probs
             has_kw = kw_dist.sum(axis=1) > 0

@@ -12,6 +12,7 @@ import re
 _TOKEN = re.compile(r"[a-z0-9\u00c0-\u024f']+")
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+")
 _DIGITS = re.compile(r"\d")
+_SENTENCE = re.compile(r"[.!?\n]")
 STOP = frozenset(
     """a an the and or but of to in on at by for with from is are was were be been being it its this that these
     those there here i me my we our you your he she his her they them their as so if not no do does did have has
@@ -61,8 +62,18 @@ def features_from_tokens(toks: list[str]) -> list[str]:
     )
 
 
+def text_features(low: str, toks: list[str]) -> list[str]:
+    """All features of a lower-cased text and its tokens: `features_from_tokens`, plus the words of the first
+    sentence again with a `t:` prefix: a report's title or a post's opening usually names the problem, while
+    later sentences name landmarks ("pothole. outside the bus stop by the car park")."""
+    first = _SENTENCE.split(low, 1)[0]
+    head = tokens(first)[:12] if len(first) < len(low) else toks[:12]
+    return features_from_tokens(toks) + ["t:" + stem(t) for t in head if t not in STOP and not t.isdigit()]
+
+
 def analyze(doc: str | list[str]) -> list[str]:
     """The vectoriser's analyzer: a text, or the features already computed for it (a list)."""
     if isinstance(doc, list):
         return doc
-    return features_from_tokens(tokens(doc.lower()))
+    low = doc.lower()
+    return text_features(low, tokens(low))

@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 from triage.domain.features import analyze
 
-MODEL_NAME = "lr2"
+MODEL_NAME = "lr3"
 MANIFEST = "model.json"
 ARTIFACT = "model.joblib"
 

@@ -166,14 +166,14 @@ class CompiledTaxonomy:
         ]
 
 
-def gate(pattern: str, *, max_gates: int = 3) -> GatedPattern:
+def gate(pattern: str, *, max_gates: int = 6) -> GatedPattern:
     """Compile a pattern with the literals it cannot match without (the most selective first)."""
     compiled = re.compile(pattern, re.IGNORECASE)
     try:
         required = _required(sre_parse.parse(pattern, re.IGNORECASE))
     except Exception:  # noqa: BLE001 - a pattern the parser cannot analyse simply runs on every message
         required = []
-    required = [r for r in required if r and all(a == a.lower() for a in r)]
+    required = [r for r in required if r and all(a == a.lower() and a.strip() for a in r)]
     required.sort(key=lambda r: (-min(_selectivity(a) for a in r), len(r)))
     gates = tuple(tuple(sorted(r, key=len, reverse=True)) for r in required[:max_gates])
     return GatedPattern(gates=gates, pattern=compiled)
@@ -193,6 +193,11 @@ def _required(seq) -> list[frozenset[str]]:
         if op is sre_c.LITERAL:
             run.append(chr(av).lower())
             continue
+        if op is sre_c.BRANCH and run:
+            # the parser factors common prefixes out ("fire|flames" -> "f" + "ire|lames"): rejoin them
+            prefix = "".join(run)
+            sets.append(frozenset(prefix + _leading_literal(alt) for alt in av[1]))
+            run.clear()
         flush()
         if op is sre_c.SUBPATTERN:
             sets += _required(av[-1])
@@ -206,6 +211,15 @@ def _required(seq) -> list[frozenset[str]]:
     return sets
 
 
+def _leading_literal(seq) -> str:
+    out = []
+    for op, av in seq:
+        if op is not sre_c.LITERAL:
+            break
+        out.append(chr(av).lower())
+    return "".join(out)
+
+
 def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
     if not sets:
         return None
@@ -213,8 +227,20 @@ def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
 
 
 def _selectivity(literal: str) -> int:
-    core = literal.strip()
-    return 1 if core in _COMMON else len(core)
+    """How rarely a literal is expected in a message (higher: rarer, a better gate). A rough guess: a phrase is
+    as rare as its rarest word; common words and short fragments (found inside other words: "bus" in
+    "business", "gun" in "begun") score low."""
+    words = literal.split()
+    if not words:
+        return 0
+    return max(1 if w in _COMMON else 2 if len(w) <= 3 else len(w) for w in words)
 
 
-_COMMON = frozenset("the a an and or of to in on at my me is it be we he she you your our any for with not no".split())
+_COMMON = frozenset(
+    """the a an and as from into onto about ll or of to in on at my me is it be we he she you your our any for with not no his her they them
+    their this that there was were are been being have has had will would could can going get getting got just
+    out off over down up left right back all one two some very too now then when what who road roads street lane
+    way path footpath pavement outside near by car cars bus tree trees light lights sign signs water bin bins park
+    hole end head side front house home area people time day days week weeks again still please thanks lot lots
+    new old big large small here man men woman women child children kid kids son dad mum hit cut fell fall""".split()
+)
