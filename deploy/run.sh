@@ -32,7 +32,8 @@ stop_all() {
   if [ "$started_infra" = 1 ]; then bash deploy/infra.sh down; fi
   echo "Stopped."
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
 
 start() {  # start NAME PORT: python -m NAME, logging to $LOG/NAME.log, then wait for its /healthz
   local name=$1 port=$2

@@ -15,7 +15,6 @@ from connectors.platforms.email import EmailHeaders
 from connectors.platforms.webform import ServiceRequest
 from sandbox.app import create_app as sandbox_app
 from sandbox.config import Settings as SandboxSettings
-
 from support.connector_fakes import FakeStores
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -18,7 +18,6 @@ from prometheus_client import CollectorRegistry
 from pymongo import AsyncMongoClient
 from sandbox.app import create_app as sandbox_app
 from sandbox.config import Settings as SandboxSettings
-
 from support.connector_fakes import FakePublisher
 
 pytestmark = pytest.mark.integration

@@ -12,9 +12,8 @@ import pytest
 from connectors.config import Settings
 from connectors.main import create_app
 from connectors.platforms import email, meta, x
-from twilio.request_validator import RequestValidator
-
 from support.connector_fakes import FakePublisher, FakeStores
+from twilio.request_validator import RequestValidator
 
 PAYLOADS = Path(__file__).parent / "payloads"
 SECRETS = {"meta_app_secret": "test_app_secret", "meta_verify_token": "test_verify_token",
@@ -46,7 +45,7 @@ def twilio_post(params: dict[str, str], *, url: str = "https://inbox.example.gov
     return urlencode(params).encode(), {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
 
 
-def mailgun_post(name: str, *, token: str = "tok-1", timestamp: int | None = None) -> tuple[bytes, dict]:
+def mailgun_post(name: str, *, token: str = "tok-1", timestamp: int | None = None) -> tuple[bytes, dict]:  # noqa: S107
     fields = json.loads(fixture(name))
     fields["timestamp"], fields["token"] = str(timestamp or int(time.time())), token
     fields["signature"] = email.sign(fields["timestamp"], token, "test_signing_key")

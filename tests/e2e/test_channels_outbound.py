@@ -11,8 +11,7 @@ import pytest
 from civic_contracts import Channel
 from civic_contracts.outbound import OutboundAction, OutboundCommand
 from civic_contracts.topics import CHANNEL_HEALTH, OUTBOUND, REPLY_STATUS
-
-from support.channels import MAILBOX, PAGE_ID, SMS_NUMBER, X_ACCOUNT, post_email, post_open311, post_x
+from support.channels import post_email, post_open311, post_x, session_accounts
 from support.kafka import find_records, produce_raw
 from support.system import System
 
@@ -23,6 +22,11 @@ def command(channel: Channel, key: str, text: str | None, action=OutboundAction.
     return OutboundCommand(id=f"cmd-{uuid.uuid4().hex}", conversation_key=key, channel=channel,
                            account_id=fields.pop("account_id", key.split(":")[1]), action=action, text=text,
                            requested_by="t-agent", requested_at=datetime.now(UTC), **fields)
+
+
+@pytest.fixture
+def accounts(system: System):
+    return session_accounts(system.run_id)
 
 
 async def deliver(system: System, cmd: OutboundCommand, times: int = 1) -> None:
@@ -50,11 +54,12 @@ async def until_window_known(system: System, key: str) -> None:
     raise AssertionError(f"the connectors never recorded an inbound message for {key}")
 
 
-async def test_messenger_reply_delivered_twice_is_sent_once(system: System) -> None:
+async def test_messenger_reply_delivered_twice_is_sent_once(system: System, accounts) -> None:
+    page = accounts.page
     psid = uuid.uuid4().hex[:12]
-    key = f"messenger:{PAGE_ID}:{psid}"
-    inbound = {"object": "page", "entry": [{"id": PAGE_ID, "time": int(time.time() * 1000), "messaging": [{
-        "sender": {"id": psid}, "recipient": {"id": PAGE_ID}, "timestamp": int(time.time() * 1000),
+    key = f"messenger:{page}:{psid}"
+    inbound = {"object": "page", "entry": [{"id": page, "time": int(time.time() * 1000), "messaging": [{
+        "sender": {"id": psid}, "recipient": {"id": page}, "timestamp": int(time.time() * 1000),
         "message": {"mid": f"m_{psid}", "text": "Is the tip open on Sunday?"}}]}]}
     assert (await system.post_meta(inbound)).status_code == 200
     await until_window_known(system, key)
@@ -70,33 +75,35 @@ async def test_messenger_reply_delivered_twice_is_sent_once(system: System) -> N
     assert calls[0]["body"]["recipient"] == {"id": psid} and calls[0]["body"]["messaging_type"] == "RESPONSE"
     assert sent["platform_message_id"] == calls[0]["id"] and sent["channel"] == "messenger"
     health = {(h["channel"], h["account_id"]): h for h in (await system.connectors.get("/api/channel-health")).json()}
-    assert health[("messenger", PAGE_ID)]["last_success_at"] is not None
+    assert health[("messenger", page)]["last_success_at"] is not None
     published = await find_records(system.infra.kafka_bootstrap_servers, CHANNEL_HEALTH.name,
                                    lambda v: v.get("channel") == "messenger" and v.get("last_success_at"), timeout=20)
     assert published
 
 
-async def test_whatsapp_outside_its_window_is_refused_with_a_status(system: System) -> None:
+async def test_whatsapp_outside_its_window_is_refused_with_a_status(system: System, accounts) -> None:
+    number = accounts.number
     citizen = f"+4477009{uuid.uuid4().int % 100000:05d}"
-    refused = command(Channel.WHATSAPP, f"whatsapp:{SMS_NUMBER}:{citizen}", "We have booked your collection.")
+    refused = command(Channel.WHATSAPP, f"whatsapp:{number}:{citizen}", "We have booked your collection.")
     await deliver(system, refused)
     status = await status_of(system, refused, "waiting")
     assert status["error_code"] == "outside_window" and "template" in status["error_message"] and status["retry_at"] is None
     assert await sandbox_sent(system, "twilio", lambda s: s["body"].get("To") == f"whatsapp:{citizen}") == []
 
 
-async def test_email_reply_is_threaded_and_the_answer_comes_back_to_the_conversation(system: System) -> None:
+async def test_email_reply_is_threaded_and_the_answer_comes_back_to_the_conversation(system: System, accounts) -> None:
+    mailbox = accounts.mailbox
     root = f"{uuid.uuid4().hex}@mail.example.org"
-    first = {"recipient": MAILBOX, "from": "Jo Bloggs <jo@example.org>", "subject": "Garden waste",
+    first = {"recipient": mailbox, "from": "Jo Bloggs <jo@example.org>", "subject": "Garden waste",
              "stripped-text": "Our brown bin was missed on Monday.", "message-headers": f'[["Message-Id", "<{root}>"]]'}
     assert (await post_email(system.connectors, first)).status_code == 200
-    key = f"email:{MAILBOX}:{root}"
-    reply = command(Channel.EMAIL, key, "Sorry, the crew will return tomorrow.", account_id=MAILBOX, target_id=root)
+    key = f"email:{mailbox}:{root}"
+    reply = command(Channel.EMAIL, key, "Sorry, the crew will return tomorrow.", account_id=mailbox, target_id=root)
     await deliver(system, reply)
     sent = await status_of(system, reply)
     [mail] = await sandbox_sent(system, "mailgun", lambda s: s["body"].get("h:In-Reply-To") == f"<{root}>")
     assert mail["body"]["to"] == "jo@example.org" and mail["body"]["subject"] == "Re: Garden waste"
-    answer = {"recipient": MAILBOX, "from": "jo@example.org", "subject": "Re: Garden waste",
+    answer = {"recipient": mailbox, "from": "jo@example.org", "subject": "Re: Garden waste",
               "stripped-text": "Thank you!", "message-headers": (
                   f'[["Message-Id", "<{uuid.uuid4().hex}@mail.example.org>"], '
                   f'["In-Reply-To", "<{sent["platform_message_id"]}>"], '
@@ -106,18 +113,19 @@ async def test_email_reply_is_threaded_and_the_answer_comes_back_to_the_conversa
     assert convo["messages"][1]["text"].endswith("Thank you!")
 
 
-async def test_x_reply_and_the_citizens_answer_to_it_stay_in_one_conversation(system: System) -> None:
+async def test_x_reply_and_the_citizens_answer_to_it_stay_in_one_conversation(system: System, accounts) -> None:
+    x_account = accounts.x
     tweet = str(1_930_000_000_000_000_000 + uuid.uuid4().int % 10**15)
-    mention = {"for_user_id": X_ACCOUNT, "tweet_create_events": [{
+    mention = {"for_user_id": x_account, "tweet_create_events": [{
         "id_str": tweet, "created_at": time.strftime("%a %b %d %H:%M:%S +0000 %Y", time.gmtime()),
         "text": "@CivicCouncil pothole on Kingsway outside the bakery", "user": {"id_str": "4242", "screen_name": "rhys", "name": "Rhys"}}]}
     assert (await post_x(system.connectors, mention)).status_code == 200
-    key = f"x:{X_ACCOUNT}:{tweet}"
+    key = f"x:{x_account}:{tweet}"
     reply = command(Channel.X, key, "Thanks Rhys, reported to highways.", OutboundAction.PUBLIC_REPLY, target_id=tweet)
     await deliver(system, reply)
     ours = (await status_of(system, reply))["platform_message_id"]
     answer = str(int(tweet) + 7)
-    follow = {"for_user_id": X_ACCOUNT, "tweet_create_events": [{
+    follow = {"for_user_id": x_account, "tweet_create_events": [{
         "id_str": answer, "created_at": time.strftime("%a %b %d %H:%M:%S +0000 %Y", time.gmtime()),
         "text": "@CivicCouncil thanks, it's getting worse", "in_reply_to_status_id_str": ours,
         "user": {"id_str": "4242", "screen_name": "rhys", "name": "Rhys"}}]}
@@ -126,11 +134,11 @@ async def test_x_reply_and_the_citizens_answer_to_it_stay_in_one_conversation(sy
     assert [m["platform_message_id"] for m in convo["messages"]] == [tweet, answer]
 
 
-async def test_web_form_reply_becomes_the_requests_status_notes(system: System) -> None:
+async def test_web_form_reply_becomes_the_requests_status_notes(system: System, accounts) -> None:
     created = await post_open311(system.connectors, {"service_code": "street_lighting", "address_string": "40 Fern Avenue",
                                                      "description": f"Lamp post leaning after a van hit it {uuid.uuid4().hex[:6]}"})
     request_id = created.json()[0]["service_request_id"]
-    reply = command(Channel.WEBFORM, f"webform:civic-inbox:{request_id}", "An engineer will make it safe today.")
+    reply = command(Channel.WEBFORM, f"webform:{accounts.jurisdiction}:{request_id}", "An engineer will make it safe today.")
     await deliver(system, reply)
     await status_of(system, reply)
     [status] = (await system.connectors.get(f"/open311/v2/requests/{request_id}.json")).json()

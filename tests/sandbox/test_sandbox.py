@@ -11,7 +11,6 @@ from connectors.main import create_app as connectors_app
 from sandbox.app import create_app
 from sandbox.config import Settings
 from sandbox.traffic import requests_for
-
 from support.connector_fakes import FakePublisher, FakeStores
 
 

@@ -127,6 +127,32 @@ class System:
         raise AssertionError(f"conversation {key} not as expected within {timeout}s; last seen: {last}")
 
 
+async def skip_history(bootstrap: str, group_ids: list[str]) -> None:
+    """Commit each of this session's new consumer groups at the current end of every topic, so the session's
+    services read only what is published after it starts. Without it every session replays the whole shared
+    history, which grows with every session (each session's triage re-triages every message)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from civic_contracts import TOPICS
+
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await probe.start()
+    try:
+        existing = await probe.topics()
+        partitions = [TopicPartition(t, p) for t in TOPICS if t in existing for p in probe.partitions_for_topic(t) or ()]
+        ends = await probe.end_offsets(partitions) if partitions else {}
+    finally:
+        await probe.stop()
+    for group in group_ids:
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            consumer.assign(partitions)
+            if ends:
+                await consumer.commit(ends)
+        finally:
+            await consumer.stop()
+
+
 @asynccontextmanager
 async def running_system(infra: Infra) -> AsyncIterator[System]:
     from connectors.config import Settings as ConnectorSettings
@@ -135,8 +161,8 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
     from inbox.main import create_app as inbox_app
     from responder.config import Settings as ResponderSettings
     from responder.main import create_app as responder_app
-    from triage.config import Settings as TriageSettings
     from sandbox.app import create_app as sandbox_app
+    from triage.config import Settings as TriageSettings
     from triage.main import create_app as triage_app
 
     run_id = uuid.uuid4().hex[:8]
@@ -146,7 +172,8 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
     provider.add_span_processor(SimpleSpanProcessor(spans))
     kafka = infra.kafka_bootstrap_servers
     clock = TestClock()
-    sandbox = sandbox_app(sandbox_settings())
+    await skip_history(kafka, [f"triage-{run_id}", f"responder-{run_id}"])
+    sandbox = sandbox_app(sandbox_settings(run_id))
     apps = {
         "triage": triage_app(TriageSettings(kafka_bootstrap_servers=kafka, group_id=f"triage-{run_id}"), tracer_provider=provider),
         "responder": responder_app(

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from triage.domain import Classification, load_classifier
 
 

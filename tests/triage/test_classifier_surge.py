@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from triage.domain import SurgeDetector
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)

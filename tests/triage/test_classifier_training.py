@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from civic_contracts.correction import TriageCorrection
-
 from triage.domain import load_taxonomy
 from triage.domain.classifier import TriageClassifier
 from triage.domain.model import load_model, read_manifest, save_model, train_model

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from triage.domain import load_classifier
 
 FIXTURE = Path(__file__).parent / "fixtures" / "urgent_hard.jsonl"

@@ -1,7 +1,6 @@
 """Personal data kinds and spans."""
 
 import pytest
-
 from triage.domain.pii import find_pii, luhn_valid
 
 

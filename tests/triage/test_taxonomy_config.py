@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-
 from triage.domain import TaxonomyError, load_classifier, load_taxonomy
 from triage.domain.taxonomy import default_taxonomy_path, parse_taxonomy
 

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     twilio_auth_token: SecretStr | None = Field(
         default=None, description="Twilio Auth Token: the key of X-Twilio-Signature and the password of the REST API."
     )
+    twilio_numbers: list[str] = Field(
+        default_factory=list, description="The organisation's numbers (E.164) this process sends from; empty: any."
+    )
     twilio_api_base_url: str = Field(
         default="https://api.twilio.com", description="Twilio REST API base URL (the sandbox's `/twilio` locally)."
     )
@@ -99,6 +102,9 @@ class Settings(BaseSettings):
     mailgun_api_key: SecretStr | None = Field(default=None, description="Mailgun API key, for sending replies.")
     mailgun_domain: str | None = Field(
         default=None, description="Mailgun sending domain; unset: the domain of the mailbox the citizen wrote to."
+    )
+    email_mailboxes: list[str] = Field(
+        default_factory=list, description="The organisation's mailboxes this process replies from; empty: any."
     )
     mailgun_api_base_url: str = Field(
         default="https://api.eu.mailgun.net", description="Mailgun API base URL (EU region; the sandbox's `/mailgun` locally)."
@@ -124,6 +130,11 @@ class Settings(BaseSettings):
     poll_interval_seconds: float = Field(default=60.0, description="Seconds between polls of each account; 0 turns polling off.")
     outbound_channels: list[Channel] = Field(
         default_factory=lambda: list(Channel), description="Channels whose outbound topic this process sends for."
+    )
+    outbound_only_own_accounts: bool = Field(
+        default=False,
+        description="Leave commands for accounts this process has no credentials for to the deployment that has them "
+        "(several connector deployments sharing the topics); off: such commands fail with `no_credentials`.",
     )
     send_timeout_seconds: float = Field(default=10.0, description="Timeout of one call to a platform API.")
     default_backoff_seconds: float = Field(

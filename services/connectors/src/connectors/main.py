@@ -16,7 +16,14 @@ from opentelemetry.trace import TracerProvider
 from pymongo import AsyncMongoClient
 
 from connectors import (
-    contact_form, handlers, health, open311, webhooks_email, webhooks_meta, webhooks_twilio, webhooks_x,
+    contact_form,
+    handlers,
+    health,
+    open311,
+    webhooks_email,
+    webhooks_meta,
+    webhooks_twilio,
+    webhooks_x,
 )
 from connectors.adapters import Stores
 from connectors.config import Settings

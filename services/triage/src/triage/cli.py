@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--corrections", action="append", default=[], help="TriageCorrection JSON lines (repeatable)")
     t.add_argument("--taxonomy", help="taxonomy YAML the departments are checked against")
     t.add_argument("--version", default=None, help="model version recorded in the manifest (default: taxonomy version)")
-    t.add_argument("--c", type=float, default=8.0, help="inverse regularisation strength of the logistic regression")
+    t.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength of the logistic regression")
     t.set_defaults(func=_train)
 
     e = cmds.add_parser("evaluate", help="precision, recall, F1, macro-F1, confusion, critical recall")

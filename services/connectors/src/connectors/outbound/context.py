@@ -25,6 +25,23 @@ class Context:
         return self.now() + timedelta(seconds=self.settings.default_backoff_seconds if seconds is None else seconds)
 
 
+def serves(settings: Settings, command) -> bool:
+    """This process holds the credentials of the account `command` acts from."""
+    account, channel = command.account_id, command.channel.value
+    if channel in ("facebook", "messenger", "instagram"):
+        return account in settings.meta_page_tokens
+    if channel == "x":
+        return account in settings.x_user_tokens
+    if channel == "youtube":
+        return account in settings.youtube_access_tokens
+    if channel in ("sms", "whatsapp"):
+        return settings.twilio_auth_token is not None and (not settings.twilio_numbers or account in settings.twilio_numbers)
+    if channel == "email":
+        return settings.mailgun_api_key is not None and (
+            not settings.email_mailboxes or account.lower() in {m.lower() for m in settings.email_mailboxes})
+    return account == settings.open311_jurisdiction_id
+
+
 def json_or_empty(response: httpx.Response) -> dict:
     try:
         body = response.json()

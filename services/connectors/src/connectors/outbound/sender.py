@@ -22,8 +22,8 @@ from civic_contracts.outbound import OutboundCommand, ReplyStatus, SendStatus
 from connectors.adapters.outbox import FAILED, REFUSED, SENT, WAITING
 from connectors.health import HealthTracker
 from connectors.outbound import email, meta, twilio, webform, x, youtube
-from connectors.outbound.context import Context
-from connectors.outbound.errors import OutsideWindow, RateLimited, Rejected, Sent, SendError, Transient
+from connectors.outbound.context import Context, serves
+from connectors.outbound.errors import OutsideWindow, RateLimited, Rejected, SendError, Sent, Transient
 from connectors.publishing import Publisher
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,10 @@ class Sender:
 
     async def handle(self, command: OutboundCommand) -> None:
         """One command from Kafka. Raises only when storage or Kafka fail (the consumer retries it)."""
+        if self.ctx.settings.outbound_only_own_accounts and not serves(self.ctx.settings, command):
+            log.debug("outbound: %s is for %s account %s, served elsewhere", command.id, command.channel.value,
+                      command.account_id)
+            return
         if await self.outbox.claim_new(command) is None:
             existing = await self.outbox.get(command.id)
             log.info("outbound: command %s already %s", command.id, existing and existing["state"])

@@ -17,7 +17,7 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 _GROUPS = (
     r"(muslims?|islam\w*|moslems?|jews?|jewish people|blacks?|black people|immigrants?|migrants?|refugees?|"
-    r"asylum seekers?|foreigners?|gays?|homosexuals?|lesbians?|trans (people|women|men)|transgenders?|gypsies|"
+    r"asylum seekers?|foreigners?|illegals|illegal immigrants|gays?|homosexuals?|lesbians?|trans (people|women|men)|transgenders?|gypsies|"
     r"travell?ers|romanians?|pakistanis?|indians?|asians?|africans?|arabs?|mexicans?|"
     r"hindus?|sikhs?|chinese|eastern europeans?|roma|disabled people|the disabled|women|feminists|whites|"
     r"white people)"
@@ -66,7 +66,7 @@ _OFFENSIVE_WORDS = frozenset(
     """bullshit twat twats prick pricks dick dicks dickhead dickheads cock cocks cunt cunts bastard bastards bollocks
     pissed arsehole arseholes asshole assholes ass asses mofo pussy pussies slag slags slut sluts whore whores hoes
     tosser tossers knobhead knobheads nobhead nobheads bellend bellends scumbag scumbags scum moron morons idiot
-    idiots imbecile imbeciles cretin cretins numpty numpties muppet muppets stfu wtf ffs gtfo jackass dumbass
+    idiots imbecile imbeciles cretin cretins numpty numpties muppet muppets stfu wtf ffs gtfo jackass dumbass kys
     nigga niggas niggaz prat prats""".split()
 )
 _OFFENSIVE_PREFIXES = ("fuck", "fuk", "fck", "fcuk", "phuck", "feck", "shit", "wank", "bitch", "motherf", "cocksuck",
@@ -93,7 +93,7 @@ def _patterns() -> PatternSet:
 _OFFENSIVE_PHRASES = [
     r"\b(" + "|".join(_OFFENSIVE_PREFIXES) + r")",
     r"\bpiss(ed|ing)? (off|take)\b", r"\bshut (the fuck )?up\b", r"\bget stuffed\b", r"\bscrew you\b",
-    r"\bup yours\b", r"\b(sod|bugger) off\b", r"\bstupid (cow|bitch|prat|git)\b", r"\b(knob|bell) (head|end)s?\b",
+    r"\bup yours\b", r"\b(go )?kill (your ?self|urself|yaself)\b", r"\bgo (and )?die\b", r"\b(sod|bugger) off\b", r"\bstupid (cow|bitch|prat|git)\b", r"\b(knob|bell) (head|end)s?\b",
 ]
 _HATE_PHRASES = [
     r"\bsand ?niggers?\b", r"\bwhite trash\b", r"\btowel ?heads?\b", r"\bshirt ?lifters?\b", r"\bbatty ?boys?\b",
@@ -101,7 +101,7 @@ _HATE_PHRASES = [
     rf"\b{_GROUPS}\b.{{0,12}}\b(are|is|r|all|like)( (all|just|nothing but|basically|such))? {_NOUNS}\b",
     rf"\b{_GROUPS}\b.{{0,50}}\b{_CALLS}",
     rf"\b(kill|gas|deport|ban|exterminate|shoot|hang) (all )?(the |these |those )?{_GROUPS}\b",
-    r"\bgo back (to|where) (your|you|ur) (own )?(country|came from|belong)",
+    r"\bgo back (to )?(where|your|ur) (you |u )?(own )?(country|came from|come from|belong)",
     r"\b(i|we) (hate|despise) (all )?(the )?" + _GROUPS,
 ]
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from triage.domain.abuse import detect_abuse
 from triage.domain.features import text_features, tokens
-from triage.domain.language import detect_language
+from triage.domain.language import detect_language, warm_up
 from triage.domain.model import DepartmentModel
 from triage.domain.pii import find_pii
 from triage.domain.rules import URGENCY_RANK, CompiledTaxonomy
@@ -104,6 +104,7 @@ class TriageClassifier:
             self._tax_to_model = np.array([class_index.get(d, -1) for d in self.departments])
         model_part = model.version + "-" + model.manifest["name"] if model is not None else RULES_ONLY
         self.version = f"triage-{model_part}+taxonomy:{taxonomy.digest[:8]}"
+        warm_up()
 
     @property
     def model_name(self) -> str | None:
@@ -160,7 +161,7 @@ class TriageClassifier:
         forced = next((r for r in fired if r.department), None)
 
         top = int(p.argmax())
-        if p[top] <= 0:
+        if p[top] <= 0 or not toks:  # nothing to go on: the default department, for a person to confirm
             department, confidence = self.taxonomy.default_department, 0.0
         else:
             department, confidence = self.departments[top], float(p[top])
@@ -187,10 +188,12 @@ class TriageClassifier:
                     needs_review = True
                     rules_fired.append("review.rules_model_disagree")
         sentiment_label, sentiment_score = score_sentiment(text, toks)
-        if urgency == "critical" and sentiment_score > -0.5:  # distress is rarely in a tone lexicon
-            sentiment_label, sentiment_score = "negative", min(sentiment_score, -0.5)
+        if (urgency == "critical" or abuse in ("hate", "threat")) and sentiment_score > -0.5:
+            sentiment_label, sentiment_score = "negative", -0.5  # distress and hostility are rarely in a tone lexicon
+        elif abuse == "offensive" and sentiment_score > -0.2:
+            sentiment_label, sentiment_score = "negative", round(max(-1.0, sentiment_score - 0.4), 3)
         pii = find_pii(text) if text else []
-        language = detect_language(text, toks) if text.strip() else "und"
+        language = detect_language(text, toks)
         summary = summarise(
             department_name=self.compiled.names.get(department, department),
             confidence=confidence,

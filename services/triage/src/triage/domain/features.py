@@ -54,7 +54,7 @@ def features_from_tokens(toks: list[str]) -> list[str]:
     Mixed tokens keep their digits: road numbers (a417, m5, j10) and postcode districts (gl50) carry meaning.
     """
     stems = [stem(t) if not t.isdigit() else "0" for t in toks if t not in STOP]
-    pairs = list(zip(stems, stems[1:]))
+    pairs = list(zip(stems, stems[1:], strict=False))
     return (
         stems
         + [a + " " + b for a, b in pairs]

@@ -37,12 +37,22 @@ LANGUAGES = (
 ).split()
 
 
+UNDETERMINED = "und"  # no letters at all (BCP 47's code for an undetermined language)
+
+
+def warm_up() -> None:
+    """Load the language model now rather than on the first message that needs it."""
+    _identifier()
+
+
 def detect_language(text: str, toks: list[str] | None = None) -> str:
-    """ISO 639-1 code of the message's language; `en` when it cannot tell (very short text).
+    """ISO 639-1 code of the message's language; `en` for a few plain words; `und` when there are no letters.
 
     `toks` (the text's `features.tokens`) may be passed to save work.
     """
     words = toks if toks is not None else _WORD.findall(text.lower())
+    if not any(c.isalpha() for c in text):
+        return UNDETERMINED  # emoji, numbers, punctuation only
     plain = bool(_ASCII_LATIN.match(text))
     if not words:
         return "en" if plain else _langid(text)[0]

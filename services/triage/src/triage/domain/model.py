@@ -93,7 +93,7 @@ def train_model(
     *,
     version: str,
     weights: Sequence[float] | None = None,
-    c: float = 8.0,
+    c: float = 16.0,
     min_df: int = 2,
     class_weight: str | None = "balanced",
     extra_manifest: dict | None = None,

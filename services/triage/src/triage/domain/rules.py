@@ -92,6 +92,24 @@ class CompiledRule:
     rule: Rule
     patterns: tuple[GatedPattern, ...]
     unless: tuple[GatedPattern, ...]
+    all_of: tuple[tuple[GatedPattern, ...], ...] = ()
+
+    def all_groups_match(self, text: str, low: str) -> bool:
+        """Every group matches within `rule.window` characters of a match of the first group."""
+        if not self.all_of:
+            return False
+        spans = []
+        for group in self.all_of:
+            found = [m.span() for p in group if p.passes(low) for m in p.pattern.finditer(text)]
+            if not found:
+                return False
+            spans.append(found)
+        window = self.rule.window
+        for start, end in spans[0]:
+            lo, hi = start - window, end + window
+            if all(any(s < hi and e > lo for s, e in other) for other in spans[1:]):
+                return True
+        return False
 
     def fires(self, text: str, low: str) -> bool:
         return any(p.search(text, low) for p in self.patterns) and not any(p.search(text, low) for p in self.unless)
@@ -116,10 +134,19 @@ class CompiledTaxonomy:
         self._first_words = frozenset(k.split(" ")[0] for k in self._keywords)
         self._dept_patterns = [(dep.id, gate(p)) for dep in taxonomy.departments for p in dep.patterns]
         self.rules = [
-            CompiledRule(rule=r, patterns=tuple(gate(p) for p in r.patterns), unless=tuple(gate(p) for p in r.unless))
+            CompiledRule(
+                rule=r,
+                patterns=tuple(gate(p) for p in r.patterns),
+                unless=tuple(gate(p) for p in r.unless),
+                all_of=tuple(tuple(gate(p) for p in group) for group in r.all_of),
+            )
             for r in taxonomy.rules
         ]
-        self._rule_patterns = PatternSet([(i, gp) for i, c in enumerate(self.rules) for gp in c.patterns])
+        # one index over every pattern; an all_of rule is indexed by its first group (key ("all", i))
+        self._rule_patterns = PatternSet(
+            [(i, gp) for i, c in enumerate(self.rules) for gp in c.patterns]
+            + [(("all", i), gp) for i, c in enumerate(self.rules) if c.all_of for gp in c.all_of[0]]
+        )
 
     def keyword_hits(self, low: str, toks: list[str] | None = None) -> dict[str, list[str]]:
         """Department id -> keywords (or pattern matches) found in the lower-cased text (`toks`: its tokens)."""
@@ -157,9 +184,13 @@ class CompiledTaxonomy:
     def fire(self, text: str, low: str | None = None) -> list[Rule]:
         """Rules that fire on the text, in configuration order."""
         low = text.lower() if low is None else low
-        fired = self._rule_patterns.matching(text, low)
-        if not fired:
+        found = self._rule_patterns.matching(text, low)
+        if not found:
             return []
+        fired = {k for k in found if isinstance(k, int)}
+        for key in found:
+            if isinstance(key, tuple) and key[1] not in fired and self.rules[key[1]].all_groups_match(text, low):
+                fired.add(key[1])
         return [
             c.rule for i, c in enumerate(self.rules)
             if i in fired and not any(p.search(text, low) for p in c.unless)

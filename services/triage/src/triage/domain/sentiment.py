@@ -37,6 +37,9 @@ _NEGATIVE = {
     "rude": 2.0, "lazy": 2.0, "fuming": 2.5, "outrageous": 2.5, "shameful": 2.5, "shame": 1.5, "crap": 2.0,
     "rubbish": 0.3, "shit": 2.0, "fucking": 1.5, "fuck": 2.0, "unbelievable": 1.5, "overflowing": 0.6,
     "months": 0.3, "weeks": 0.3, "yet": 0.4, "injured": 1.5, "hurt": 1.2, "die": 1.5, "dead": 1.0,
+    "stupid": 1.5, "idiot": 2.0, "idiots": 2.0, "moron": 2.0, "morons": 2.0, "clowns": 1.5, "liar": 2.0,
+    "liars": 2.0, "lying": 1.5, "corrupt": 2.0, "embarrassment": 2.0, "wtf": 1.5, "ffs": 1.5, "bitch": 1.5,
+    "cunt": 2.5, "bastard": 2.0, "bastards": 2.0, "twat": 2.0, "wankers": 2.5, "scum": 2.5, "bullshit": 2.0,
     "ofnadwy": 2.0, "siomedig": 1.5, "cywilydd": 2.0, "peryglus": 1.5, "😡": 2.5, "😠": 2.0, "🤬": 2.5,
     "😤": 1.5, "😢": 1.5, "😭": 1.5, "👎": 1.5, "🙄": 1.2, "!!": 0.5, "!!!": 0.8, "??": 0.3,
 }

@@ -116,7 +116,7 @@ class SurgeDetector:
     def _expire(self, now: datetime) -> list[Incident]:
         horizon = now - self.window
         closed = []
-        for dep, loose in self._loose.items():
+        for loose in self._loose.values():
             while loose and loose[0].at < horizon:
                 loose.popleft()
         for dep, clusters in self._clusters.items():

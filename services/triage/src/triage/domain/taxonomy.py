@@ -45,7 +45,16 @@ class Rule(BaseModel):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_.\-]*$", description="Rule id reported in explanations.")
     description: str = Field(default="", description="Why the rule exists.")
-    patterns: list[str] = Field(min_length=1, description="Regular expressions; any match fires the rule.")
+    patterns: list[str] = Field(default_factory=list, description="Regular expressions; any match fires the rule.")
+    all_of: list[list[str]] = Field(
+        default_factory=list,
+        description="Groups of regular expressions; the rule also fires when every group has a match somewhere in "
+        "the message (co-occurrence of concepts, in any order: a weapon word and a threat word).",
+    )
+    window: int = Field(
+        default=80, ge=1, le=10_000,
+        description="For `all_of`: every group must match within this many characters of a first-group match.",
+    )
     unless: list[str] = Field(default_factory=list, description="Regular expressions that stop the rule.")
     urgency: str | None = Field(default=None, description="critical, high or normal.")
     department: str | None = Field(default=None, description="Department id forced when the rule fires.")
@@ -54,6 +63,20 @@ class Rule(BaseModel):
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         _check_regexes(value)
+        return value
+
+    @field_validator("all_of")
+    @classmethod
+    def _groups_compile(cls, value: list[list[str]]) -> list[list[str]]:
+        for g, group in enumerate(value):
+            if not group:
+                raise _LocatedError((g,), "an all_of group needs at least one pattern")
+            try:
+                _check_regexes(group)
+            except _LocatedError as exc:
+                raise _LocatedError((g, *exc.loc), str(exc)) from None
+        if len(value) == 1:
+            raise _LocatedError((), "all_of needs at least two groups (one group is just `patterns`)")
         return value
 
     @field_validator("urgency")
@@ -67,6 +90,8 @@ class Rule(BaseModel):
     def _does_something(self) -> Rule:
         if self.urgency is None and self.department is None:
             raise ValueError("a rule must set `urgency`, `department` or both")
+        if not self.patterns and not self.all_of:
+            raise ValueError("a rule needs `patterns`, `all_of` or both")
         return self
 
 

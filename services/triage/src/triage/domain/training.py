@@ -102,7 +102,7 @@ def apply_corrections(rows: list[Row], corrections: list[Row]) -> list[Row]:
     return out
 
 
-def fit(rows: Sequence[Row], *, taxonomy: Taxonomy, version: str, c: float = 8.0) -> DepartmentModel:
+def fit(rows: Sequence[Row], *, taxonomy: Taxonomy, version: str, c: float = 16.0) -> DepartmentModel:
     """Fit the department model on rows (deterministic for the same rows)."""
     if not rows:
         raise DataError("no training rows")

@@ -1,0 +1,100 @@
+"""The inbox web app: server-rendered pages for agents, departments, supervisors and ops, on top of the
+agents' API (its sign-in, roles and actions), with live updates from Kafka.
+
+`install(app)` adds it to the inbox FastAPI app: the page routes, `/static`, the security headers, the
+live-event hub (started and stopped with the app) and the sign-in rate limits."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.datastructures import MutableHeaders
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from inbox.web import (
+    render,
+    views_actions,
+    views_auth,
+    views_conversation,
+    views_dashboard,
+    views_inbox,
+    views_live,
+    views_ops,
+    views_supervision,
+)
+from inbox.web.config import WebSettings, load_web_settings
+from inbox.web.live import LiveHub
+from inbox.web.ratelimit import RateLimiter
+from inbox.web.session import SignInRequired, sign_in_required
+
+ROUTERS = (views_auth.router, views_inbox.router, views_actions.router, views_conversation.router,
+           views_supervision.router, views_dashboard.router, views_ops.router, views_live.router)
+# Paths served by the API (and its interactive docs, which need their own inline scripts).
+NOT_WEB = ("/api", "/docs", "/redoc", "/openapi.json", "/healthz", "/metrics")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+class SecurityHeaders:
+    """Content-Security-Policy without inline script, and the other headers every page gets."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(NOT_WEB):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def install(app: FastAPI, settings: WebSettings | None = None) -> None:
+    settings = settings or load_web_settings()
+    inbox_settings = app.state.settings
+    app.state.web_settings = settings
+    app.state.web_login_limits = {
+        "address": RateLimiter(settings.login_attempts_per_address, settings.login_window_seconds),
+        "user": RateLimiter(settings.login_attempts_per_user, settings.login_window_seconds),
+    }
+    hub = None
+    if settings.live_enabled:
+        hub = LiveHub(bootstrap_servers=inbox_settings.kafka_bootstrap_servers,
+                      conversations=app.state.reader.conversations, buffer=settings.live_buffer)
+    app.state.live = hub
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(render.STATIC)), name="static")
+    app.add_middleware(SecurityHeaders)
+    app.add_exception_handler(SignInRequired, sign_in_required)
+
+    started = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: FastAPI):
+        async with started(application) as state:
+            if hub is not None:
+                hub.start()
+            try:
+                yield state
+            finally:
+                if hub is not None:
+                    await hub.stop()
+
+    app.router.lifespan_context = lifespan

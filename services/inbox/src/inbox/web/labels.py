@@ -1,0 +1,31 @@
+"""Words people read for the ids the system uses."""
+
+DEPARTMENTS = {
+    "waste": "Waste and recycling", "highways": "Highways", "parks_trees": "Parks and trees",
+    "street_lighting": "Street lighting", "parking": "Parking", "transport": "Transport", "housing": "Housing",
+    "council_tax_benefits": "Council tax and benefits", "environmental_health_asb": "Environmental health and ASB",
+    "planning": "Planning", "libraries_leisure": "Libraries and leisure", "social_care": "Social care",
+    "police": "Police matters", "out_of_scope": "Another body's job", "general": "General",
+}
+CHANNELS = {
+    "facebook": "Facebook", "messenger": "Messenger", "instagram": "Instagram", "x": "X", "youtube": "YouTube",
+    "sms": "SMS", "whatsapp": "WhatsApp", "email": "Email", "webform": "Web form",
+}
+STATUSES = {
+    "new": "New", "needs_review": "Needs review", "assigned": "Assigned", "waiting_on_citizen": "Waiting on citizen",
+    "replied": "Replied", "handed_over": "Handed over", "resolved": "Resolved", "closed": "Closed",
+}
+URGENCIES = {"critical": "Critical", "high": "High", "normal": "Normal"}
+SENTIMENTS = {"negative": "Negative", "neutral": "Neutral", "positive": "Positive"}
+ABUSE = {"none": "None", "offensive": "Offensive", "hate": "Hate", "threat": "Threat"}
+LANGUAGES = {"en": "English", "cy": "Welsh"}
+PRIVATE_CHANNELS = ("messenger", "instagram", "x", "email", "sms", "whatsapp")
+KINDS = {"public_comment": "Public comment", "private_message": "Private message", "email": "Email", "form": "Form"}
+
+
+def label(kind: str, value: str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    table = {"department": DEPARTMENTS, "channel": CHANNELS, "status": STATUSES, "urgency": URGENCIES,
+             "sentiment": SENTIMENTS, "abuse": ABUSE, "language": LANGUAGES, "kind": KINDS}.get(kind, {})
+    return table.get(value, value.replace("_", " ").capitalize())

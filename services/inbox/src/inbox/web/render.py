@@ -1,0 +1,167 @@
+"""HTML rendering: one Jinja2 environment with autoescaping always on, and the filters the templates use.
+
+Citizen and staff text only ever reaches a page through autoescaping or through `highlight`, which escapes
+every piece itself; nothing in the templates is marked safe by hand."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from hashlib import sha256
+from pathlib import Path
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup, escape
+
+from inbox.auth.principal import Principal
+from inbox.web import csrf, labels
+
+PACKAGE = Path(__file__).resolve().parent.parent
+TEMPLATES = PACKAGE / "templates"
+STATIC = PACKAGE / "static"
+LONDON = ZoneInfo("Europe/London")
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# What a page says after an action (`?done=<action>`): fixed sentences, never text from the URL.
+FLASH = {
+    "reply": "Reply queued: its checks and status appear below.", "note": "Note added.",
+    "reroute": "Re-route queued.", "handover": "Handover queued.", "assign": "Assignment queued.",
+    "claim": "You are taking this conversation.", "release": "Released to the department queue.",
+    "resolve": "Marked resolved.", "close": "Closed.", "hide_comment": "Hiding the comment on the platform.",
+    "approve_reply": "Reply approved.", "reject_reply": "Reply rejected.", "replay": "Dead letter replayed.",
+    "answer": "The answer is queued for every conversation of the incident.", "signed_out": "You have signed out.",
+}
+
+
+def duration(delta: timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{hours // 24} days"
+
+
+def ago(value: datetime | None, now: datetime | None = None) -> str:
+    if value is None:
+        return "—"
+    delta = (now or datetime.now(UTC)) - value
+    return "just now" if delta < timedelta(minutes=1) else f"{duration(delta)} ago"
+
+
+def clock(value: datetime | None, fmt: str = "%a %d %b %H:%M") -> str:
+    return value.astimezone(LONDON).strftime(fmt) if value else "—"
+
+
+def iso(value: datetime | None) -> str:
+    return value.astimezone(UTC).isoformat() if value else ""
+
+
+def sla_state(doc: dict, now: datetime | None = None) -> dict | None:
+    """The clock that matters now: {kind: ok|warning|breached|met, text}."""
+    sla = doc.get("sla") or {}
+    if not sla or doc.get("status") in ("resolved", "closed"):
+        return None
+    now = now or datetime.now(UTC)
+    first, resolution = sla.get("first_response") or {}, sla.get("resolution") or {}
+    name, clock_ = ("First reply", first) if not first.get("met_at") else ("Resolution", resolution)
+    if clock_.get("met_at") or not clock_.get("due"):
+        return {"kind": "met", "text": "SLA met"}
+    due = clock_["due"]
+    if due <= now or clock_.get("breached"):
+        return {"kind": "breached", "text": f"{name} overdue by {duration(now - due)}", "due": due}
+    kind = "warning" if clock_.get("warn_at") and clock_["warn_at"] <= now else "ok"
+    return {"kind": kind, "text": f"{name} due in {duration(due - now)}", "due": due}
+
+
+def highlight(text: str | None, pii: list | None = None) -> Markup:
+    """Citizen text, escaped, with the personal data triage found wrapped in `<mark>`."""
+    text = text or ""
+    spans = sorted(((p.get("start", 0), p.get("end", 0), p.get("kind", "personal data")) for p in (pii or [])
+                    if isinstance(p, dict)), key=lambda s: (s[0], -s[1]))
+    out, at = [], 0
+    for start, end, kind in spans:
+        start, end = max(start, at), min(end, len(text))
+        if end <= start:
+            continue
+        out.append(escape(text[at:start]))
+        kind_label = escape(str(kind).replace("_", " "))
+        out.append(Markup('<mark class="pii" title="Personal data: {k}"><span class="visually-hidden">'
+                          "(personal data, {k}:) </span>{t}</mark>").format(k=kind_label, t=text[start:end]))
+        at = end
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
+
+
+def safe_href(url: str | None) -> str | None:
+    """A link from a platform, only if it is http(s)."""
+    return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else None
+
+
+def dom_id(value: str) -> str:
+    return "x" + sha256(str(value).encode()).hexdigest()[:12]
+
+
+def key_url(key: str) -> str:
+    return quote(key, safe=":@")
+
+
+def query_url(base: str, params: dict, **changes) -> str:
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
+    return f"{base}?{urlencode(merged)}" if merged else base
+
+
+@lru_cache(maxsize=64)
+def _static_version(name: str) -> str:
+    path = STATIC / name
+    return sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else "0"
+
+
+def static_url(name: str) -> str:
+    return f"/static/{name}?v={_static_version(name)}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                      auto_reload=False)
+    env.filters.update(ago=ago, clock=clock, iso=iso, highlight=highlight, key_url=key_url, duration=duration,
+                       safe_href=safe_href, dom_id=dom_id)
+    env.globals.update(label=labels.label, labels=labels, sla_state=sla_state, static_url=static_url,
+                       query_url=query_url, new_key=lambda: uuid.uuid4().hex)
+    return env
+
+
+def nav(principal: Principal | None) -> list[tuple[str, str]]:
+    if principal is None:
+        return []
+    items = [("/inbox", "Inbox")]
+    if principal.privileged:
+        items += [("/approvals", "Approvals"), ("/handovers", "Handovers")]
+    items += [("/incidents", "Incidents"), ("/dashboard", "Dashboard")]
+    if principal.privileged:
+        items.append(("/ops", "Ops"))
+    return items
+
+
+def render(request: Request, template: str, *, principal: Principal | None, status_code: int = 200,
+           title: str = "Civic Inbox", **context) -> HTMLResponse:
+    live = getattr(request.app.state, "live", None)
+    html = environment().get_template(template).render(
+        request=request, me=principal, title=title, csrf_token=csrf.session_token(request) if principal else None,
+        nav=nav(principal), path=request.url.path, live_after=live.seq if live else 0, now=datetime.now(UTC),
+        flash=FLASH.get(request.query_params.get("done", "")), **context,
+    )
+    return HTMLResponse(html, status_code=status_code, headers=NO_STORE)
+
+
+def fragment(request: Request, template: str, *, principal: Principal, **context) -> HTMLResponse:
+    """A piece of a page, fetched by the page's script after a live event."""
+    html = environment().get_template(template).render(
+        request=request, me=principal, csrf_token=csrf.session_token(request), now=datetime.now(UTC), **context)
+    return HTMLResponse(html, headers=NO_STORE)
