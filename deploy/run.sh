@@ -16,6 +16,33 @@ export CONNECTORS_META_VERIFY_TOKEN="${CONNECTORS_META_VERIFY_TOKEN:-$("$PY" -c 
 export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
 export MONGODB_URI="${MONGODB_URI:-mongodb://127.0.0.1:${MONGO_PORT:-27017}}"
 
+# Every other channel (issue 3): throwaway secrets the sample traffic signs with, and the platforms' APIs
+# answered by the sandbox stand-ins on :8090 (replies, DMs, moderation, polled mentions and comments).
+secret() { "$PY" -c 'import secrets; print(secrets.token_hex(16))'; }
+SANDBOX_URL="${SANDBOX_URL:-http://127.0.0.1:8090}"
+export SANDBOX_X_ACCOUNT_ID="${SANDBOX_X_ACCOUNT_ID:-1456000000000000001}"
+export SANDBOX_YOUTUBE_CHANNEL_ID="${SANDBOX_YOUTUBE_CHANNEL_ID:-UCcivicInboxCouncil000001}"
+export CONNECTORS_X_CONSUMER_SECRET="${CONNECTORS_X_CONSUMER_SECRET:-$(secret)}"
+export CONNECTORS_TWILIO_ACCOUNT_SID="${CONNECTORS_TWILIO_ACCOUNT_SID:-AC00000000000000000000000000000001}"
+export CONNECTORS_TWILIO_AUTH_TOKEN="${CONNECTORS_TWILIO_AUTH_TOKEN:-$(secret)}"
+export CONNECTORS_MAILGUN_SIGNING_KEY="${CONNECTORS_MAILGUN_SIGNING_KEY:-$(secret)}"
+export CONNECTORS_MAILGUN_API_KEY="${CONNECTORS_MAILGUN_API_KEY:-$(secret)}"
+OPEN311_API_KEY="${OPEN311_API_KEY:-$(secret)}"
+export CONNECTORS_OPEN311_API_KEYS="${CONNECTORS_OPEN311_API_KEYS:-[\"$OPEN311_API_KEY\"]}"
+export CONNECTORS_META_PAGE_TOKENS="${CONNECTORS_META_PAGE_TOKENS:-{\"104729113\": \"sandbox\", \"17841400000000001\": \"sandbox\"\}}"
+export CONNECTORS_X_BEARER_TOKEN="${CONNECTORS_X_BEARER_TOKEN:-sandbox}"
+export CONNECTORS_X_USER_TOKENS="${CONNECTORS_X_USER_TOKENS:-{\"$SANDBOX_X_ACCOUNT_ID\": \"sandbox\"\}}"
+export CONNECTORS_X_POLL_ACCOUNTS="${CONNECTORS_X_POLL_ACCOUNTS:-[\"$SANDBOX_X_ACCOUNT_ID\"]}"
+export CONNECTORS_YOUTUBE_API_KEY="${CONNECTORS_YOUTUBE_API_KEY:-sandbox}"
+export CONNECTORS_YOUTUBE_CHANNEL_IDS="${CONNECTORS_YOUTUBE_CHANNEL_IDS:-[\"$SANDBOX_YOUTUBE_CHANNEL_ID\"]}"
+export CONNECTORS_YOUTUBE_ACCESS_TOKENS="${CONNECTORS_YOUTUBE_ACCESS_TOKENS:-{\"$SANDBOX_YOUTUBE_CHANNEL_ID\": \"sandbox\"\}}"
+export CONNECTORS_META_API_BASE_URL="${CONNECTORS_META_API_BASE_URL:-$SANDBOX_URL/meta/v25.0}"
+export CONNECTORS_X_API_BASE_URL="${CONNECTORS_X_API_BASE_URL:-$SANDBOX_URL/x}"
+export CONNECTORS_YOUTUBE_API_BASE_URL="${CONNECTORS_YOUTUBE_API_BASE_URL:-$SANDBOX_URL/youtube}"
+export CONNECTORS_TWILIO_API_BASE_URL="${CONNECTORS_TWILIO_API_BASE_URL:-$SANDBOX_URL/twilio}"
+export CONNECTORS_MAILGUN_API_BASE_URL="${CONNECTORS_MAILGUN_API_BASE_URL:-$SANDBOX_URL/mailgun}"
+export CONNECTORS_POLL_INTERVAL_SECONDS="${CONNECTORS_POLL_INTERVAL_SECONDS:-15}"
+
 started_infra=0
 if ! bash deploy/infra.sh status >/dev/null 2>&1; then
   bash deploy/infra.sh up
@@ -58,17 +85,24 @@ start() {  # start NAME PORT: python -m NAME, logging to $LOG/NAME.log, then wai
 echo "Starting services..."
 start triage 8082
 start responder 8083
+start sandbox 8090
 start connectors 8081
 start inbox 8080
 
-echo "Posting sample traffic (signed Meta webhooks)..."
-"$PY" -m sandbox.traffic --app-secret "$CONNECTORS_META_APP_SECRET"
+echo "Posting sample traffic (signed webhooks on every channel; X mentions and YouTube comments are polled)..."
+"$PY" -m sandbox.traffic --app-secret "$CONNECTORS_META_APP_SECRET" \
+  --x-consumer-secret "$CONNECTORS_X_CONSUMER_SECRET" --x-account "$SANDBOX_X_ACCOUNT_ID" \
+  --twilio-auth-token "$CONNECTORS_TWILIO_AUTH_TOKEN" --mailgun-signing-key "$CONNECTORS_MAILGUN_SIGNING_KEY" \
+  --open311-api-key "$OPEN311_API_KEY"
 
 cat <<MSG
 
 Civic Inbox is running.
   Inbox API          http://127.0.0.1:8080/api/conversations   (OpenAPI: http://127.0.0.1:8080/docs)
-  Meta webhook       http://127.0.0.1:8081/webhooks/meta
+  Meta webhook       http://127.0.0.1:8081/webhooks/meta   (also /webhooks/x, /webhooks/twilio, /webhooks/email)
+  Web forms          http://127.0.0.1:8081/contact   Open311: http://127.0.0.1:8081/open311/v2/services.json
+  Channel health     http://127.0.0.1:8081/api/channel-health
+  Platform sandbox   ${SANDBOX_URL}/docs   (what was sent: ${SANDBOX_URL}/_sandbox/sent)
   Health             :8080 inbox, :8081 connectors, :8082 triage, :8083 responder  (/healthz, /metrics)
   Kafka              ${KAFKA_BOOTSTRAP_SERVERS}      MongoDB wire (FerretDB)  ${MONGODB_URI}
   Logs               $LOG/

@@ -131,16 +131,18 @@ async def skip_history(bootstrap: str, group_ids: list[str]) -> None:
     """Commit each of this session's new consumer groups at the current end of every topic, so the session's
     services read only what is published after it starts. Without it every session replays the whole shared
     history, which grows with every session (each session's triage re-triages every message)."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
     from civic_contracts import TOPICS
 
-    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    probe, metadata = AIOKafkaConsumer(bootstrap_servers=bootstrap), AIOKafkaProducer(bootstrap_servers=bootstrap)
     await probe.start()
+    await metadata.start()
     try:
         existing = await probe.topics()
-        partitions = [TopicPartition(t, p) for t in TOPICS if t in existing for p in probe.partitions_for_topic(t) or ()]
+        partitions = [TopicPartition(t, p) for t in TOPICS if t in existing for p in await metadata.partitions_for(t)]
         ends = await probe.end_offsets(partitions) if partitions else {}
     finally:
+        await metadata.stop()
         await probe.stop()
     for group in group_ids:
         consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
@@ -172,7 +174,10 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
     provider.add_span_processor(SimpleSpanProcessor(spans))
     kafka = infra.kafka_bootstrap_servers
     clock = TestClock()
-    await skip_history(kafka, [f"triage-{run_id}", f"responder-{run_id}"])
+    from civic_contracts import TOPICS
+
+    await skip_history(kafka, [f"triage-{run_id}", *(f"responder-{run_id}.{t}" for t in TOPICS),
+                               f"connectors-{run_id}-ledger", f"connectors-{run_id}-outbound"])
     sandbox = sandbox_app(sandbox_settings(run_id))
     apps = {
         "triage": triage_app(TriageSettings(kafka_bootstrap_servers=kafka, group_id=f"triage-{run_id}"), tracer_provider=provider),

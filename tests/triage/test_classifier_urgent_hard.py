@@ -6,14 +6,28 @@ from pathlib import Path
 import pytest
 from triage.domain import load_classifier
 
-FIXTURE = Path(__file__).parent / "fixtures" / "urgent_hard.jsonl"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def load(name):
+    rows = [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    results = load_classifier().classify_batch([r["text"] for r in rows])
+    return list(zip(rows, results, strict=True))
 
 
 @pytest.fixture(scope="module")
 def scored():
-    rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    results = load_classifier().classify_batch([r["text"] for r in rows])
-    return list(zip(rows, results, strict=True))
+    return load("urgent_hard.jsonl")
+
+
+def test_critical_recall_on_the_extra_set_with_its_decoys():
+    """urgent_extra.jsonl: further hand-written rounds (each first measured unseen, then learnt from)."""
+    scored = load("urgent_extra.jsonl")
+    critical = [(r, c) for r, c in scored if r["urgency"] == "critical"]
+    missed = [r["text"] for r, c in critical if c.urgency != "critical"]
+    assert 1 - len(missed) / len(critical) >= 0.95, missed
+    false_alarms = [r["text"] for r, c in scored if r["urgency"] == "normal" and c.urgency == "critical"]
+    assert len(false_alarms) <= 1, false_alarms
 
 
 def test_critical_recall_at_least_95_percent(scored):

@@ -108,3 +108,37 @@ def test_an_edited_taxonomy_changes_decisions_without_code(tmp_path: Path):
     c = clf.classify("Will the bins be collected on bonfire night?")
     assert (c.department, c.urgency) == ("waste", "high") and "high.bins_on_fire_day" in c.rules_fired
     assert clf.version != load_classifier().version  # the taxonomy hash is part of the version
+
+
+def test_all_of_rule_and_its_errors():
+    text = MINIMAL + """  - id: critical.weapon
+    urgency: critical
+    window: 30
+    all_of:
+      - ['\\bknife\\b']
+      - ['\\bwaving\\b', '\\bchasing\\b']
+"""
+    tax = parse_taxonomy(text)
+    assert tax.rules[-1].all_of[1] == ["\\bwaving\\b", "\\bchasing\\b"]
+    from triage.domain.rules import CompiledTaxonomy
+
+    compiled = CompiledTaxonomy(tax)
+    assert [r.id for r in compiled.fire("a man waving a knife")] == ["critical.weapon"]
+    assert compiled.fire("knife " + "x" * 200 + " waving") == []  # further apart than the window
+    msg = refused(text.replace("'\\bchasing\\b'", "'\\bchasing('"))
+    assert msg.startswith("org.yaml:22:") and "all_of[1][1]" in msg and "bad regular expression" in msg
+
+
+def test_risk_section_and_its_errors():
+    text = MINIMAL + """risk:
+  threshold: 4
+  terms:
+    - weight: 3
+      patterns: ['\\bflames\\b']
+    - kind: person
+      patterns: ['\\bman\\b']
+"""
+    tax = parse_taxonomy(text)
+    assert tax.risk.threshold == 4 and tax.risk.terms[1].kind == "person"
+    assert "unknown key 'colour'" in refused(text.replace("  threshold: 4", "  threshold: 4\n  colour: red"))
+    assert refused(text.replace("kind: person", "kind: animal")).startswith("org.yaml:22:")

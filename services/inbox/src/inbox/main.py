@@ -12,7 +12,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.trace import TracerProvider
 from pymongo import AsyncMongoClient
 
-from inbox import api
+from inbox import api, web
 from inbox.adapters.commands import CommandBus
 from inbox.adapters.mongo import ConversationReader
 from inbox.adapters.records import RecordReader
@@ -78,5 +78,6 @@ def create_app(
     for router in api.ROUTERS:
         app.include_router(router)
     app.include_router(ops_router(keeper=kafka.keeper, registry=kafka.registry, checks={"mongodb": mongo_check}))
+    web.install(app)  # the web app: pages, static files, live updates (inbox/web)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider, excluded_urls="healthz,metrics")
     return app

@@ -11,6 +11,26 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 
+async def partitions_of(bootstrap: str, topics: tuple[str, ...] | list[str]) -> list[TopicPartition]:
+    """The partitions of those of `topics` that exist (a consumer's cached metadata does not know them yet;
+    a producer fetches them, and only existing topics are asked for, so none is auto-created)."""
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, client_id="inbox-web-metadata")
+    await probe.start()
+    try:
+        existing = await probe.topics()
+    finally:
+        await probe.stop()
+    wanted = [t for t in topics if t in existing]
+    if not wanted:
+        return []
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, client_id="inbox-web-metadata")
+    await producer.start()
+    try:
+        return [TopicPartition(t, p) for t in wanted for p in sorted(await producer.partitions_for(t))]
+    finally:
+        await producer.stop()
+
+
 @dataclass(frozen=True)
 class Record:
     topic: str
@@ -24,14 +44,14 @@ class Record:
 
 async def tail(bootstrap: str, topic: str, *, per_partition: int = 200, timeout: float = 5.0) -> list[Record]:
     """The newest `per_partition` records of each partition of `topic` (empty if the topic does not exist)."""
+    partitions = await partitions_of(bootstrap, [topic])
+    if not partitions:
+        return []
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                 client_id="inbox-web-reader", request_timeout_ms=int(timeout * 1000))
     await consumer.start()
     found: list[Record] = []
     try:
-        if topic not in await consumer.topics():
-            return []
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         consumer.assign(partitions)
         ends = await consumer.end_offsets(partitions)
         starts = await consumer.beginning_offsets(partitions)

@@ -16,10 +16,11 @@ import uuid
 from collections import deque
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from civic_contracts.topics import CHANNEL_HEALTH, CONVERSATION_EVENT
 
 from inbox.auth.principal import Principal
+from inbox.web.kafka_tools import partitions_of
 
 log = logging.getLogger(__name__)
 BLOCKED_TTL = 10.0
@@ -81,11 +82,10 @@ class LiveHub:
             consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap_servers, group_id=None,
                                         enable_auto_commit=False, client_id="inbox-live")
             try:
-                await consumer.start()
-                await consumer.topics()
-                partitions = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+                partitions = await partitions_of(self.bootstrap_servers, topics)
                 if not any(tp.topic == CONVERSATION_EVENT.name for tp in partitions):
                     raise RuntimeError(f"topic {CONVERSATION_EVENT.name} does not exist yet")
+                await consumer.start()
                 consumer.assign(partitions)
                 await consumer.seek_to_end(*partitions)
                 for tp in partitions:

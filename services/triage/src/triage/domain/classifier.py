@@ -12,6 +12,7 @@ from triage.domain.features import text_features, tokens
 from triage.domain.language import detect_language, warm_up
 from triage.domain.model import DepartmentModel
 from triage.domain.pii import find_pii
+from triage.domain.risk import RiskScorer
 from triage.domain.rules import URGENCY_RANK, CompiledTaxonomy
 from triage.domain.sentiment import score_sentiment
 from triage.domain.summary import summarise
@@ -91,6 +92,7 @@ class TriageClassifier:
     def __init__(self, taxonomy: Taxonomy, model: DepartmentModel | None = None, *, keyword_weight: float = 0.25) -> None:
         self.taxonomy = taxonomy
         self.compiled = CompiledTaxonomy(taxonomy)
+        self.risk = RiskScorer(taxonomy.risk) if taxonomy.risk is not None else None
         self.model = model
         self.keyword_weight = keyword_weight
         self.departments = taxonomy.department_ids
@@ -149,6 +151,10 @@ class TriageClassifier:
 
     def _one(self, text, low, toks, kw_scores, kw_hits, p, probs, features, i) -> Classification:
         fired = self.compiled.fire(text, low)
+        if self.risk is not None and not any(r.urgency == self.risk.risk.urgency for r in fired):
+            risky = self.risk.rule_for(text, low)
+            if risky is not None:
+                fired.append(risky)
         rules_fired = [r.id for r in fired]
         abuse, abuse_rules = detect_abuse(text, low, toks)
         rules_fired += abuse_rules

@@ -11,7 +11,7 @@ import hashlib
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -95,6 +95,49 @@ class Rule(BaseModel):
         return self
 
 
+class RiskTerms(BaseModel):
+    """Words that signal risk to life, with a weight (see `Risk`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["danger", "person", "now"] = Field(
+        default="danger", description="danger words add their weight; person and now words count once each."
+    )
+    weight: int = Field(default=1, ge=1, le=10, description="Points each matching pattern adds.")
+    patterns: list[str] = Field(min_length=1, description="Regular expressions, one concept each.")
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        _check_regexes(value)
+        return value
+
+
+class Risk(BaseModel):
+    """A risk score for urgency: the weights of the distinct danger patterns found, plus one point if a person is
+    mentioned and one if it is happening now. At `threshold` (with at least `min_danger` danger points) the message
+    gets `urgency`. Catches what no single phrase rule foresaw ("swallowed bleach", "face down in the stream")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    threshold: int = Field(ge=1, description="Score at which the urgency applies.")
+    min_danger: int = Field(default=2, ge=1, description="Danger points needed whatever the other points.")
+    window: int = Field(
+        default=150, ge=10, le=10_000,
+        description="Danger points are added up within this many characters (a long report mentioning a river in one "
+        "paragraph and a crash in another is not one danger).",
+    )
+    urgency: str = Field(default="critical", description="Urgency given at the threshold.")
+    terms: list[RiskTerms] = Field(min_length=1, description="Weighted groups of patterns.")
+
+    @field_validator("urgency")
+    @classmethod
+    def _urgency(cls, value: str) -> str:
+        if value not in URGENCIES:
+            raise ValueError(f"unknown urgency {value!r}; expected one of {', '.join(URGENCIES)}")
+        return value
+
+
 class Taxonomy(BaseModel):
     """The whole configuration file."""
 
@@ -107,6 +150,7 @@ class Taxonomy(BaseModel):
     )
     departments: list[Department] = Field(min_length=2, description="Departments, in display order.")
     rules: list[Rule] = Field(default_factory=list, description="Urgency and forced-routing rules, in order.")
+    risk: Risk | None = Field(default=None, description="Weighted risk words that can make a message urgent.")
     digest: str = Field(default="", description="Hash of the file's bytes (set by the loader).")
 
     @model_validator(mode="after")

@@ -1,0 +1,57 @@
+"""Helpers of the web tests: citizens' messages through the signed Meta webhook, and screenshots."""
+
+import json
+import time
+import uuid
+from pathlib import Path
+
+from support.channels import session_accounts
+from support.system import System
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "web"
+
+
+def shot(name: str) -> str:
+    return str(ARTIFACTS / f"{name}.png")
+
+
+def page_id(system: System) -> str:
+    return session_accounts(system.run_id).page
+
+
+def messenger(system: System, text: str, *, sender: str | None = None) -> tuple[str, dict]:
+    PAGE_ID = page_id(system)  # noqa: N806
+    sender = sender or uuid.uuid4().hex[:12]
+    now = int(time.time() * 1000)
+    payload = {"object": "page", "entry": [{"id": PAGE_ID, "time": now, "messaging": [{
+        "sender": {"id": sender}, "recipient": {"id": PAGE_ID}, "timestamp": now,
+        "message": {"mid": f"m_{uuid.uuid4().hex}", "text": text}}]}]}
+    return f"messenger:{PAGE_ID}:{sender}", payload
+
+
+def feed_comment(system: System, text: str, *, author: str = "7311946001", name: str = "Sam Hughes") -> tuple[str, dict]:
+    PAGE_ID = page_id(system)  # noqa: N806
+    post = f"{PAGE_ID}_{uuid.uuid4().hex[:10]}"
+    comment = f"{post}_{uuid.uuid4().hex[:8]}"
+    payload = {"object": "page", "entry": [{"id": PAGE_ID, "time": int(time.time()), "changes": [{"field": "feed", "value": {
+        "item": "comment", "verb": "add", "comment_id": comment, "post_id": post, "parent_id": post,
+        "from": {"id": author, "name": name}, "message": text, "created_time": int(time.time()) - 5}}]}]}
+    return f"facebook:{PAGE_ID}:{comment}", payload
+
+
+def triaged(conversation: dict) -> bool:
+    messages = conversation["messages"]
+    return bool(conversation["department"] and messages and all(m["triage"] for m in messages))
+
+
+async def arrive(system: System, made: tuple[str, dict]) -> dict:
+    """Post the message and wait until it is stored and triaged; the conversation as the API shows it."""
+    key, payload = made
+    response = await system.post_meta(payload)
+    assert response.status_code == 200, response.text
+    return await system.wait_for_conversation(key, until=triaged, timeout=240)
+
+
+def dump(value) -> str:
+    return json.dumps(value, indent=2, default=str)
