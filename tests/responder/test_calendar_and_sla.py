@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, time
 
 import pytest
-
 from responder.config import load_policy
 from responder.domain import sla
 from responder.domain.calendar import BusinessCalendar, WallClock

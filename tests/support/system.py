@@ -180,7 +180,11 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
                                f"connectors-{run_id}-ledger", f"connectors-{run_id}-outbound"])
     sandbox = sandbox_app(sandbox_settings(run_id))
     apps = {
-        "triage": triage_app(TriageSettings(kafka_bootstrap_servers=kafka, group_id=f"triage-{run_id}"), tracer_provider=provider),
+        "triage": triage_app(
+            TriageSettings(kafka_bootstrap_servers=kafka, group_id=f"triage-{run_id}", mongodb_uri=infra.mongodb_uri,
+                           database=database, surge_threshold=3),
+            tracer_provider=provider,
+        ),
         "responder": responder_app(
             ResponderSettings(kafka_bootstrap_servers=kafka, mongodb_uri=infra.mongodb_uri, database=database,
                               group_id=f"responder-{run_id}", jobs_enabled=False),

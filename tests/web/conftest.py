@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CIVIC_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HAVE_CHROMIUM = CHROMIUM.exists()
 AXE = REPO / ".local" / "web-tools" / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -60,7 +61,7 @@ async def web_url(system: System) -> str:
 
 @pytest.fixture(scope="session")
 async def browser():
-    if not CHROMIUM.exists():
+    if not HAVE_CHROMIUM:
         pytest.skip(f"Chromium is not installed at {CHROMIUM}: run `bash deploy/browser.sh` (apt-get install chromium)")
     from playwright.async_api import async_playwright
 

@@ -24,7 +24,7 @@ async def seeded(system: System) -> dict:
 async def test_sign_in_filter_and_open_shows_citizen_text_as_text(new_page, seeded) -> None:
     page = await new_page(None)
     await page.goto("/inbox")
-    await page.wait_for_url("**/login?next=%2Finbox")
+    await page.wait_for_url("**/login?next=/inbox")
     await expect(page.get_by_role("heading", name="Sign in to Civic Inbox")).to_be_visible()
     await page.screenshot(path=shot("01-sign-in"))
     await page.close()

@@ -55,3 +55,27 @@ async def arrive(system: System, made: tuple[str, dict]) -> dict:
 
 def dump(value) -> str:
     return json.dumps(value, indent=2, default=str)
+
+
+async def stored(system: System, *, department: str, text: str = "A message", abuse: str = "none",
+                 channel: str = "messenger", kind: str = "private_message", pii: list[dict] | None = None,
+                 **fields) -> str:
+    """A conversation written straight into the session's database, as responder would store it (for tests
+    of what the pages show and to whom, without waiting for the pipeline)."""
+    from datetime import UTC, datetime
+
+    db = system.apps["inbox"].state.reader.conversations.database
+    key = f"{channel}:test:{uuid.uuid4().hex[:12]}"
+    now = datetime.now(UTC)
+    await db["conversations"].insert_one({
+        "_id": key, "channel": channel, "account_id": "test", "kind": kind, "status": "new",
+        "department": department, "urgency": "normal", "urgency_rank": 0, "sentiment": "neutral", "abuse": abuse,
+        "language": "en", "author": {"platform_id": uuid.uuid4().hex[:8], "name": "Jo Test"}, "first_message_at": now,
+        "last_message_at": now, "message_count": 1, "rev": 1, **fields})
+    await db["messages"].insert_one({
+        "_id": f"{key}:m1", "conversation_key": key, "platform_message_id": "m1", "channel": channel,
+        "kind": kind, "author": {"platform_id": "x", "name": "Jo Test"}, "text": text, "sent_at": now,
+        "triage": {"department": department, "abuse": abuse, "urgency": "normal", "language": "en",
+                   "sentiment": {"label": "neutral", "score": 0.0}, "pii": pii or [], "confidence": 0.9,
+                   "explanation": {"summary": "test"}, "classifier_version": "test"}})
+    return key

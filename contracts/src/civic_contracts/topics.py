@@ -8,6 +8,7 @@ from civic_contracts.conversation_events import ConversationEvent, DutyAlert
 from civic_contracts.correction import TriageCorrection
 from civic_contracts.deadletter import DeadLetter
 from civic_contracts.inbound import InboundMessage
+from civic_contracts.incident import Incident
 from civic_contracts.outbound import ChannelHealth, OutboundCommand, ReplyStatus
 from civic_contracts.triage import TriageResult
 
@@ -89,11 +90,18 @@ TRIAGE_CORRECTION = TopicSpec(
     description="A person's correction of triage's routing or urgency; published by responder, read by triage.",
 )
 
+INCIDENT = TopicSpec(
+    name="incident.v1",
+    key=None,
+    value=Incident,
+    description="Surges of messages on one subject (opened, updated, closed), keyed by incident id; published by triage.",
+)
+
 TOPICS: dict[str, TopicSpec] = {
     t.name: t
     for t in (
         MESSAGE_RECEIVED, MESSAGE_TRIAGED, DEAD_LETTER, REPLY_STATUS, CHANNEL_HEALTH, *OUTBOUND.values(),
-        INBOX_COMMAND, CONVERSATION_EVENT, DUTY_ALERT, TRIAGE_CORRECTION,
+        INBOX_COMMAND, CONVERSATION_EVENT, DUTY_ALERT, TRIAGE_CORRECTION, INCIDENT,
     )
 }
 

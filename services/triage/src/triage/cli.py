@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -76,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--by", default="published", help="timestamp field to sort on (ISO 8601 strings)")
     s.add_argument("--test-fraction", type=float, default=0.2)
     s.set_defaults(func=_split)
+
+    x = cmds.add_parser("corrections", help="export staff corrections kept by the triage service, as JSON lines for `train --corrections`")
+    x.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017"))
+    x.add_argument("--database", default=os.environ.get("MONGODB_DATABASE", "civic_inbox"))
+    x.add_argument("--output", help="file to write (default: stdout)")
+    x.set_defaults(func=_corrections)
     return parser
 
 
@@ -205,6 +212,34 @@ def _split(args: argparse.Namespace) -> int:
         with open(path, "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in part)
     print(f"{cut} rows to {args.train}, {len(rows) - cut} rows to {args.test}", file=sys.stderr)
+    return 0
+
+
+
+def _corrections(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from pymongo import AsyncMongoClient
+
+    from triage.adapters import CorrectionStore
+
+    async def export(out: TextIO) -> int:
+        client = AsyncMongoClient(args.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        try:
+            count = 0
+            async for correction in CorrectionStore(client, args.database).all():
+                out.write(correction.model_dump_json() + "\n")
+                count += 1
+            return count
+        finally:
+            await client.close()
+
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            count = asyncio.run(export(out))
+    else:
+        count = asyncio.run(export(sys.stdout))
+    print(f"{count} corrections exported", file=sys.stderr)
     return 0
 
 

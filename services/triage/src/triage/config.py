@@ -17,6 +17,19 @@ class Settings(BaseSettings):
     startup_wait_seconds: float = Field(
         default=10.0, description="How long start-up waits for Kafka before serving anyway (and retrying in the background)."
     )
+    mongodb_uri: str = Field(
+        default="mongodb://127.0.0.1:27017",
+        validation_alias=AliasChoices("TRIAGE_MONGODB_URI", "MONGODB_URI"),
+        description="MongoDB (or FerretDB) where staff corrections are kept as labelled examples.",
+    )
+    database: str = Field(
+        default="civic_inbox",
+        validation_alias=AliasChoices("TRIAGE_DATABASE", "MONGODB_DATABASE"),
+        description="Database of the corrections collection.",
+    )
+    reload_interval_seconds: float = Field(default=5.0, description="How often to look for a newly trained model or an edited taxonomy.")
+    surge_window_minutes: float = Field(default=60.0, description="Messages within this window can form a surge.")
+    surge_threshold: int = Field(default=5, description="How many similar messages in the window make an incident.")
     group_id: str = Field(default="triage", description="Kafka consumer group (one name for service and group).")
     model_dir: str | None = Field(default=None, description="Directory of a trained model; the shipped default when unset.")
     taxonomy_path: str | None = Field(default=None, description="The organisation's taxonomy file; the shipped default when unset.")

@@ -1,8 +1,10 @@
-"""The triage use case: one inbound message in, one `TriageResult` out."""
+"""The triage use cases: one inbound message in, one `TriageResult` out; surges noticed on the way."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from civic_contracts import Explanation, InboundMessage, PiiFinding, Sentiment, TriageResult
+from civic_contracts import Explanation, InboundMessage, Incident, PiiFinding, Sentiment, TriageResult
+
+from triage.domain.surge import SurgeDetector
 
 
 def triage(message: InboundMessage, classifier) -> TriageResult:
@@ -23,3 +25,19 @@ def triage(message: InboundMessage, classifier) -> TriageResult:
         classifier_version=c.version,
         classified_at=datetime.now(UTC),
     )
+
+
+class Surges:
+    """Feeds every triaged message to the surge detector, by the time the citizen sent it.
+
+    The detector's window lives in this process: with several triage replicas each sees its own partitions,
+    so a surge is noticed per replica (a shared window would need a store; noted in the README)."""
+
+    def __init__(self, *, window_minutes: float, threshold: int) -> None:
+        self.detector = SurgeDetector(window=timedelta(minutes=window_minutes), threshold=threshold)
+
+    def observe(self, message: InboundMessage, result: TriageResult) -> Incident | None:
+        return self.detector.observe(message.id, message.text, result.department, message.sent_at)
+
+    def expire(self, now: datetime | None = None) -> list[Incident]:
+        return self.detector.expire(now or datetime.now(UTC))

@@ -107,9 +107,10 @@ async def _awaiting_reply(request: Request, principal: Principal, key: str, repl
 @router.post("/{key:path}/replies/{reply_id}/approve", status_code=202, response_model=Accepted, responses=RESPONSES,
              summary="Approve a reply waiting for approval (supervisors)")
 async def approve(request: Request, principal: CurrentPrincipal, key: ConversationKey, reply_id: str,
-                  body: Annotated[ApproveReplyCommand | None, Body()] = None, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+                  comment: Annotated[str | None, Body(embed=True, max_length=2000)] = None,
+                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
     await _awaiting_reply(request, principal, key, reply_id, "approve_reply")
-    command = ApproveReplyCommand(reply_id=reply_id, comment=body.comment if body else None)
+    command = ApproveReplyCommand(reply_id=reply_id, comment=comment)
     return await queue(request, principal, key, command, idempotency_key)
 
 

@@ -111,6 +111,7 @@
   /* ---- Conversation page parts, kept current by live events ---- */
   var conversation = $("#conversation");
   var refreshTimer = null;
+  var actedUntil = {};  /* panels whose form this person just used: refreshed even while focus is in them */
   function isDirty(el) {
     return $all("input, textarea, select", el).some(function (f) {
       if (f.type === "hidden") return false;
@@ -128,16 +129,26 @@
         $all("[data-live-part]", doc).forEach(function (fresh) {
           var current = document.getElementById(fresh.id);
           if (!current || current.innerHTML === fresh.innerHTML) return;
-          if (current.getAttribute("data-live-part") === "guarded" && (current.contains(document.activeElement) || isDirty(current))) return;
-          var focusedId = current.contains(document.activeElement) && document.activeElement.id;
+          var acted = (actedUntil[current.id] || 0) > Date.now();
+          if (!acted && current.getAttribute("data-live-part") === "guarded" && (current.contains(document.activeElement) || isDirty(current))) return;
+          var hadFocus = current.contains(document.activeElement);
+          var focusedId = hadFocus && document.activeElement.id;
           var node = document.importNode(fresh, true);
           current.replaceWith(node);
           restoreRevealed(node);
           enhanceForms(node);
-          if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
+          if (hadFocus) focusAfterSwap(node, focusedId);
         });
       });
     }).catch(function () {});
+  }
+  function focusAfterSwap(node, focusedId) {
+    var target = (focusedId && document.getElementById(focusedId)) || node.querySelector("button, [href], input, select, textarea");
+    if (!target) {
+      target = node.querySelector("h2") || $("#conv-status");
+      if (target) target.setAttribute("tabindex", "-1");
+    }
+    if (target) target.focus();
   }
   function scheduleRefresh() {
     clearTimeout(refreshTimer);
@@ -205,6 +216,8 @@
               var key = form.querySelector("[name=idempotency_key]");
               if (key) key.value = newKey();
               if (form.hasAttribute("data-reset")) { form.reset(); updatePrecheck(); }
+              var part = form.closest("[data-live-part]");
+              if (part && part.id) actedUntil[part.id] = Date.now() + 30000;
               scheduleRefresh();
             }
           });

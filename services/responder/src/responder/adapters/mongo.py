@@ -69,11 +69,11 @@ class ConversationStore:
     async def store_triage(self, result: TriageResult, decide: Callable[[dict], dict]) -> dict:
         """Store the result and route the conversation with routing fields plus what `decide(conversation as
         it will be)` adds (the SLA clocks); returns the conversation after."""
-        await self.messages.update_one(
-            {"_id": result.message_id},
-            {"$set": {"triage": result.model_dump(mode="python"), "conversation_key": result.conversation_key}},
-            upsert=True,
-        )
+        fields = {"triage": result.model_dump(mode="python"), "conversation_key": result.conversation_key}
+        try:
+            await self.messages.update_one({"_id": result.message_id}, {"$set": fields}, upsert=True)
+        except DuplicateKeyError:  # the message landed at the same moment: update it
+            await self.messages.update_one({"_id": result.message_id}, {"$set": fields})
         status = "needs_review" if result.needs_review else NEW
         for _ in range(10):
             current = await self.conversations.find_one({"_id": result.conversation_key})

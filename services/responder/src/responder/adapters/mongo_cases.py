@@ -24,9 +24,14 @@ class CaseStore:
 
     async def next_number(self, name: str) -> int:
         """The next number of counter `name` (1, 2, 3, ...), atomically."""
-        doc = await self.counters.find_one_and_update(
-            {"_id": name}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
-        )
+        try:
+            doc = await self.counters.find_one_and_update(
+                {"_id": name}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+            )
+        except DuplicateKeyError:  # two first increments raced to create the counter: the other one did
+            doc = await self.counters.find_one_and_update(
+                {"_id": name}, {"$inc": {"seq": 1}}, return_document=ReturnDocument.AFTER
+            )
         return int(doc["seq"])
 
     async def get(self, handover_id: str) -> dict | None:

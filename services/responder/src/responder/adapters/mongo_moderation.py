@@ -44,11 +44,11 @@ class ModerationStore:
         except DuplicateKeyError:
             pass
         total = await self.abuse.count_documents({"author_key": author})
-        await self.authors.update_one(
-            {"_id": author},
-            {"$set": {"count": total, "channel": channel, "name": name, "last_at": at}},
-            upsert=True,
-        )
+        fields = {"count": total, "channel": channel, "name": name, "last_at": at}
+        try:
+            await self.authors.update_one({"_id": author}, {"$set": fields}, upsert=True)
+        except DuplicateKeyError:
+            await self.authors.update_one({"_id": author}, {"$set": fields})
         return total
 
     async def is_banned(self, author: str) -> bool:

@@ -47,7 +47,7 @@ async def execute(r: Responder, command: InboxCommand) -> Outcome | None:
     if outcome is None:
         raise Conflict(f"{command.conversation_key} kept changing while {action} was decided")
     await r.ledger.append(audit_entry(
-        entry_id=command.id, at=r.now(), actor=command.actor.model_dump(mode="python"), action=action,
+        entry_id=command.id, at=r.now(), actor=command.actor.model_dump(mode="json"), action=action,
         conversation_key=command.conversation_key,
         account_id=outcome.account_id or (conversation or {}).get("account_id"),
         outcome="done" if outcome.ok else "rejected", reason=outcome.reason, before=outcome.before, after=outcome.after,
@@ -70,7 +70,8 @@ async def _decide(r: Responder, command: InboxCommand, action: str) -> tuple[Out
         conversation = await r.conversations.get(command.conversation_key)
         if conversation is None:
             return refused("no such conversation"), None
-        if (why := refusal(command.actor, action, conversation)) is not None:
+        resuming = conversation.get("handover_id") == command.id  # its own handover, interrupted half-way
+        if not resuming and (why := refusal(command.actor, action, conversation)) is not None:
             return refused(why), conversation
     try:
         return await HANDLERS[action](r, command, conversation), conversation

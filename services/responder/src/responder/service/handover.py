@@ -74,7 +74,7 @@ async def handover(r: Responder, command: InboxCommand, conversation: dict) -> O
             "handed_over_at": now, "assignee": conversation.get("assignee") or actor.user_id,
             "assignee_name": conversation.get("assignee_name") or actor.name,
         })
-    requested_by = actor.model_dump(mode="python", include={"user_id", "name", "role"})
+    requested_by = actor.model_dump(mode="json", include={"user_id", "name", "role"})
     for purpose, delivery, text, reply_id in (
         ("holding", public, case["public"]["text"], case["public"]["reply_id"]),
         ("private_opening", plan, case["private"]["text"], case["private"]["reply_id"]),

@@ -37,7 +37,7 @@ async def hide_comment(r: Responder, command: InboxCommand, conversation: dict) 
                         message["platform_message_id"], None)
     doc, _ = await r.replies.create(replies.reply_document(
         reply_id=command.id, conversation=conversation, delivery=delivery, text=None, language=None,
-        requested_by=actor.model_dump(mode="python", include={"user_id", "name", "role"}), at=now,
+        requested_by=actor.model_dump(mode="json", include={"user_id", "name", "role"}), at=now,
         purpose="hide_comment", status="approved", message_id=message["_id"], reason=body.reason,
     ))
     await replies.dispatch(r, doc)

@@ -105,7 +105,7 @@ async def request(r: Responder, command: InboxCommand, conversation: dict) -> Ou
         )
     reply, _ = await r.replies.create(reply_document(
         reply_id=command.id, conversation=conversation, delivery=delivery, text=text, language=language,
-        requested_by=actor.model_dump(mode="python", include={"user_id", "name", "role"}), at=now, purpose="reply",
+        requested_by=actor.model_dump(mode="json", include={"user_id", "name", "role"}), at=now, purpose="reply",
         status=status, await_citizen=body.await_citizen, checks=[f.__dict__ for f in findings],
         approval={"required": bool(reasons), "reasons": reasons},
     ))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from triage.domain.rules import PatternSet, gate
+from triage.domain.gating import PatternSet, gate
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "$": "s", "@": "a", "!": "i"})
 _REPEAT = re.compile(r"([a-z])\1{2,}")

@@ -6,7 +6,7 @@ danger word ("bleach", "flames", "face down") and a person, or two danger words,
 
 from __future__ import annotations
 
-from triage.domain.rules import PatternSet, gate
+from triage.domain.gating import PatternSet, gate
 from triage.domain.taxonomy import Risk, Rule
 
 RULE_ID = "critical.risk_score"

@@ -1,90 +1,19 @@
 """The taxonomy compiled for speed: department keyword matching and the urgency/forced-routing rules.
 
 Keywords are matched as word n-grams over `features.tokens` (dictionary look-ups, not a regex per keyword;
-hyphens split words, so fly-tipping = fly tipping). Each rule pattern is
-gated by literals the pattern cannot match without (worked out from the compiled regular expression), so the
-regular expression itself only runs on the few messages that contain one of them; the result is the same as
-running every pattern on every message, only faster.
+hyphens split words, so fly-tipping = fly tipping). Rule patterns are gated (see `gating`): a regular
+expression only runs on the few messages that contain a literal it needs.
 """
 
 from __future__ import annotations
 
-import re
-import re._constants as sre_c  # noqa: PLC2701 - the standard library's own regex parser, stable since 3.11
-import re._parser as sre_parse  # noqa: PLC2701
 from dataclasses import dataclass
 
-try:
-    import ahocorasick
-except ImportError:  # pragma: no cover - the plain scan gives the same answers, slower
-    ahocorasick = None
-
 from triage.domain.features import tokens
+from triage.domain.gating import GatedPattern, PatternSet, gate
 from triage.domain.taxonomy import Rule, Taxonomy
 
 URGENCY_RANK = {"normal": 0, "high": 1, "critical": 2}
-
-
-@dataclass(frozen=True, slots=True)
-class GatedPattern:
-    gates: tuple[tuple[str, ...], ...]  # every match contains one literal of each gate; () = always run
-    pattern: re.Pattern[str]
-
-    def search(self, text: str, low: str, skip: int = 0) -> bool:
-        """Does the pattern match? (`skip`: how many gates are already known to pass.)"""
-        for gate_ in self.gates[skip:]:
-            for a in gate_:
-                if a in low:
-                    break
-            else:
-                return False
-        return self.pattern.search(text) is not None
-
-    def passes(self, low: str) -> bool:
-        return all(any(a in low for a in g) for g in self.gates)
-
-
-class PatternSet:
-    """Many gated patterns, each with a key; finds the keys whose patterns match, checking few regexes.
-
-    The literals of every pattern's most selective gate are found in one pass over the lower-cased text
-    (an Aho-Corasick automaton, or plain `in` tests when pyahocorasick is missing); only the patterns whose
-    literal is present are checked further.
-    """
-
-    def __init__(self, keyed: list[tuple[object, GatedPattern]]) -> None:
-        self._by_literal: dict[str, list[tuple[object, GatedPattern]]] = {}
-        self._always: list[tuple[object, GatedPattern]] = []
-        for key, gp in keyed:
-            if gp.gates:
-                for lit in gp.gates[0]:
-                    self._by_literal.setdefault(lit, []).append((key, gp))
-            else:
-                self._always.append((key, gp))
-        self._automaton = None
-        if ahocorasick is not None and self._by_literal:
-            automaton = ahocorasick.Automaton()
-            for lit in self._by_literal:
-                automaton.add_word(lit, lit)
-            automaton.make_automaton()
-            self._automaton = automaton
-
-    def literals_in(self, low: str) -> set[str]:
-        if self._automaton is not None:
-            return {lit for _, lit in self._automaton.iter(low)}
-        return {lit for lit in self._by_literal if lit in low}
-
-    def matching(self, text: str, low: str) -> set:
-        """Keys of the patterns that match `text` (`low` is `text.lower()`)."""
-        found: set = set()
-        for key, gp in self._always:
-            if key not in found and gp.search(text, low):
-                found.add(key)
-        for lit in self.literals_in(low):
-            for key, gp in self._by_literal[lit]:
-                if key not in found and gp.search(text, low, 1):
-                    found.add(key)
-        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,83 +124,3 @@ class CompiledTaxonomy:
             c.rule for i, c in enumerate(self.rules)
             if i in fired and not any(p.search(text, low) for p in c.unless)
         ]
-
-
-def gate(pattern: str, *, max_gates: int = 6) -> GatedPattern:
-    """Compile a pattern with the literals it cannot match without (the most selective first)."""
-    compiled = re.compile(pattern, re.IGNORECASE)
-    try:
-        required = _required(sre_parse.parse(pattern, re.IGNORECASE))
-    except Exception:  # noqa: BLE001 - a pattern the parser cannot analyse simply runs on every message
-        required = []
-    required = [r for r in required if r and all(a == a.lower() and a.strip() for a in r)]
-    required.sort(key=lambda r: (-min(_selectivity(a) for a in r), len(r)))
-    gates = tuple(tuple(sorted(r, key=len, reverse=True)) for r in required[:max_gates])
-    return GatedPattern(gates=gates, pattern=compiled)
-
-
-def _required(seq) -> list[frozenset[str]]:
-    """Sets of literals: every match of `seq` contains one literal of each set."""
-    sets: list[frozenset[str]] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            sets.append(frozenset(["".join(run)]))
-            run.clear()
-
-    for op, av in seq:
-        if op is sre_c.LITERAL:
-            run.append(chr(av).lower())
-            continue
-        if op is sre_c.BRANCH and run:
-            # the parser factors common prefixes out ("fire|flames" -> "f" + "ire|lames"): rejoin them
-            prefix = "".join(run)
-            sets.append(frozenset(prefix + _leading_literal(alt) for alt in av[1]))
-            run.clear()
-        flush()
-        if op is sre_c.SUBPATTERN:
-            sets += _required(av[-1])
-        elif op is sre_c.BRANCH:
-            best = [_best(_required(alt)) for alt in av[1]]
-            if best and all(best):
-                sets.append(frozenset().union(*best))
-        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT) and av[0] >= 1:
-            sets += _required(av[2])
-    flush()
-    return sets
-
-
-def _leading_literal(seq) -> str:
-    out = []
-    for op, av in seq:
-        if op is not sre_c.LITERAL:
-            break
-        out.append(chr(av).lower())
-    return "".join(out)
-
-
-def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
-    if not sets:
-        return None
-    return max(sets, key=lambda s: (min(_selectivity(x) for x in s), -len(s)))
-
-
-def _selectivity(literal: str) -> int:
-    """How rarely a literal is expected in a message (higher: rarer, a better gate). A rough guess: a phrase is
-    as rare as its rarest word; common words and short fragments (found inside other words: "bus" in
-    "business", "gun" in "begun") score low."""
-    words = literal.split()
-    if not words:
-        return 0
-    return max(1 if w in _COMMON else 2 if len(w) <= 3 else len(w) for w in words)
-
-
-_COMMON = frozenset(
-    """the a an and as from into onto about ll or of to in on at my me is it be we he she you your our any for with not no his her they them
-    their this that there was were are been being have has had will would could can going get getting got just
-    out off over down up left right back all one two some very too now then when what who road roads street lane
-    way path footpath pavement outside near by car cars bus tree trees light lights sign signs water bin bins park
-    hole end head side front house home area people time day days week weeks again still please thanks lot lots
-    new old big large small here man men woman women child children kid kids son dad mum hit cut fell fall""".split()
-)
