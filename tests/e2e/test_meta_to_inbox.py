@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from civic_contracts.topics import DEAD_LETTER, MESSAGE_RECEIVED
-
 from support.kafka import find_records, produce_raw
 from support.system import META_VERIFY_TOKEN, System
 
@@ -132,11 +131,11 @@ async def test_poison_records_are_dead_lettered_and_consumers_carry_on(system: S
         bootstrap, DEAD_LETTER.name, lambda v: marker in v.get("payload", "") and (v.get("group") or "").startswith(ours),
         count=4,
     )
-    assert sorted((l["service"], l["error_type"]) for l in letters) == [
+    assert sorted((letter["service"], letter["error_type"]) for letter in letters) == [
         ("responder", "parse_error"), ("responder", "validation_error"),
         ("triage", "parse_error"), ("triage", "validation_error"),
     ]
-    invalid = next(l for l in letters if l["error_type"] == "validation_error")
+    invalid = next(letter for letter in letters if letter["error_type"] == "validation_error")
     assert invalid["source"] == MESSAGE_RECEIVED.name and "channel" in invalid["reason"] and invalid["offset"] is not None
     # Both consumers carry on with the next good message.
     sender = uuid.uuid4().hex[:12]
@@ -148,7 +147,6 @@ async def test_kafka_down_answers_503_so_meta_retries(infra) -> None:
     import httpx
     from connectors.config import Settings
     from connectors.main import create_app
-
     from support.system import META_APP_SECRET
 
     app = create_app(Settings(kafka_bootstrap_servers="127.0.0.1:9", meta_app_secret=META_APP_SECRET,

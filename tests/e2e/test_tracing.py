@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from opentelemetry.trace import SpanKind
-
 from support.system import System
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]

@@ -1,6 +1,7 @@
 """Triage through real Kafka and FerretDB: staff corrections kept as labelled examples, surges raised as
 incidents, and the CLI exporting the corrections for training."""
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -10,7 +11,6 @@ from datetime import UTC, datetime
 import pytest
 from civic_contracts import TriageCorrection
 from civic_contracts.topics import INCIDENT, TRIAGE_CORRECTION
-
 from support.kafka import find_records, produce_raw
 from support.system import System
 
@@ -34,12 +34,11 @@ async def test_a_correction_is_stored_and_exported_as_a_labelled_example(system:
         found = [c async for c in store.all() if marker in c.text]
         if found:
             break
-        import asyncio
-
         await asyncio.sleep(0.25)
     assert [c.corrected_department for c in found] == ["transport"]
 
-    exported = subprocess.run(
+    exported = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "triage.cli", "triage", "corrections", "--mongodb-uri", system.infra.mongodb_uri,
          "--database", system.database],
         capture_output=True, text=True, check=True,
