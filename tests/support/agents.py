@@ -15,13 +15,15 @@ def page(system: System) -> str:
     return session_accounts(system.run_id).page
 
 
-def comment(system: System, text: str, *, author: str | None = None, name: str = "Sam Hughes") -> tuple[str, dict]:
-    """A top-level comment on one of the Page's posts: (conversation key, signed webhook payload)."""
+def comment(system: System, text: str, *, author: str | None = None, name: str = "Sam Hughes",
+            at: int | None = None) -> tuple[str, dict]:
+    """A top-level comment on one of the Page's posts (written at `at`, epoch seconds; default now):
+    (conversation key, signed webhook payload)."""
     page_id = page(system)
     author = author or str(uuid.uuid4().int % 10**10)
     post = f"{page_id}_{uuid.uuid4().hex[:10]}"
     comment_id = f"{post}_{uuid.uuid4().hex[:8]}"
-    now = int(time.time())
+    now = at + 2 if at is not None else int(time.time())
     payload = {"object": "page", "entry": [{"id": page_id, "time": now, "changes": [{"field": "feed", "value": {
         "item": "comment", "verb": "add", "comment_id": comment_id, "post_id": post, "parent_id": post,
         "from": {"id": author, "name": name}, "message": text, "created_time": now - 2,

@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 
 import httpx
@@ -16,7 +16,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from support.channels import SANDBOX, connector_settings, sandbox_settings
+from support.channels import SANDBOX, connector_settings, sandbox_settings, session_accounts
 from support.infra import Infra
 
 META_APP_SECRET = "test_app_secret"
@@ -187,7 +187,10 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
         ),
         "responder": responder_app(
             ResponderSettings(kafka_bootstrap_servers=kafka, mongodb_uri=infra.mongodb_uri, database=database,
-                              group_id=f"responder-{run_id}", jobs_enabled=False),
+                              group_id=f"responder-{run_id}", jobs_enabled=False,
+                              # This session's accounts (and the fixed Page of the older tests): other sessions'
+                              # conversations and commands on the shared Kafka are not ours to act on.
+                              accounts=[*astuple(session_accounts(run_id)), "104729113"]),
             tracer_provider=provider, clock=clock, policy=responder_test_policy(),
         ),
         "connectors": connectors_app(

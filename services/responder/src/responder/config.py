@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         "assignment of waiting conversations, re-publishing sends that were claimed but not published)."
     )
     jobs_enabled: bool = Field(default=True, description="Run the periodic job in this process.")
+    accounts: list[str] = Field(
+        default_factory=list,
+        description="Official account ids whose conversations this responder serves (conversation keys are "
+        "`<channel>:<account>:<thread>`); empty: every account. Lets several organisations (or test sessions) "
+        "share one Kafka without acting on each other's conversations.",
+    )
     replying_seconds: int = Field(
         default=300, description="How long a person counts as still writing a reply after saying so (collision guard)."
     )

@@ -49,7 +49,7 @@ def create_app(
         conversations=ConversationStore(mongo, db), ledger=Ledger(mongo, db), replies=ReplyStore(mongo, db),
         cases=CaseStore(mongo, db), staff=StaffStore(mongo, db), moderation=ModerationStore(mongo, db),
         publisher=Publisher(broker), policy=policy, calendar=BusinessCalendar(policy.business_hours),
-        clock=clock or system_clock, replying_seconds=settings.replying_seconds,
+        clock=clock or system_clock, replying_seconds=settings.replying_seconds, accounts=frozenset(settings.accounts),
     )
     handlers.register(broker, group_id=settings.group_id, responder=responder)
 

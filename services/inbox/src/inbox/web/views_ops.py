@@ -75,7 +75,7 @@ def ops_only(request: Request, principal: Principal) -> Response | None:
 
 
 @router.get("/ops")
-async def ops(request: Request, principal: WebPrincipal, service: str | None = None) -> Response:
+async def ops(request: Request, principal: WebPrincipal, service: str | None = None, limit: int = 25) -> Response:
     if (refused := ops_only(request, principal)) is not None:
         return refused
     bootstrap = request.app.state.settings.kafka_bootstrap_servers
@@ -86,7 +86,7 @@ async def ops(request: Request, principal: WebPrincipal, service: str | None = N
     except Exception as exc:  # noqa: BLE001 - shown on the page
         lags, problems["lag"] = [], f"Consumer lag could not be read: {type(exc).__name__}: {exc}"
     try:
-        letters = await dead_letters(request, service=(service or None) and service[:64])
+        letters = await dead_letters(request, service=(service or None) and service[:64], limit=max(1, min(limit, 400)))
     except Exception as exc:  # noqa: BLE001 - shown on the page
         letters, problems["dead"] = [], f"Dead letters could not be read: {type(exc).__name__}: {exc}"
     services = sorted({d["letter"].service for d in letters} | ({service} if service else set()))
@@ -94,7 +94,7 @@ async def ops(request: Request, principal: WebPrincipal, service: str | None = N
     return render.render(
         request, "ops.html", principal=principal, title="Ops", health=health, health_problem=health_problem,
         lags=lags[:40], lag_groups=len({entry.group for entry in lags}), letters=letters, problems=problems,
-        service=service or "", services=services, trace_url=request.app.state.web_settings.trace_url_template,
+        service=service or "", services=services, limit=max(1, min(limit, 400)), trace_url=request.app.state.web_settings.trace_url_template,
         live_state="following" if live and live.ready.is_set() and not live.last_error else (live and live.last_error) or "off",
     )
 

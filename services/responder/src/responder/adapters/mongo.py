@@ -34,20 +34,8 @@ class ConversationStore:
             await self.conversations.create_index([(field, ASCENDING), ("last_message_at", DESCENDING)])
 
     async def store_message(self, message: InboundMessage, *, counted: bool) -> dict:
-        """Store the message and thread it into its conversation; returns the conversation after it.
-        `counted`: the message was stored before (so it is not counted again)."""
-        doc = message.model_dump(mode="python", exclude={"id", "received_at"})
-        doc["channel"] = message.channel.value
-        doc["kind"] = message.kind.value
-        doc["counted"] = True
-        try:
-            await self.messages.update_one(
-                {"_id": message.id}, {"$set": doc, "$min": {"received_at": message.received_at}}, upsert=True
-            )
-        except DuplicateKeyError:
-            # Two deliveries raced on the upsert: the other one stored it; apply ours as an update.
-            await self.messages.update_one({"_id": message.id}, {"$set": doc})
-            counted = True
+        """Thread the message into its conversation, then store it (so whoever reads the message finds its
+        conversation complete); returns the conversation. `counted`: the message was stored before."""
         update = {
             # The author of the conversation is whoever wrote first.
             "$setOnInsert": {"status": NEW, "author": message.author.model_dump()},
@@ -61,6 +49,17 @@ class ConversationStore:
             conversation = await self._find_and_upsert(
                 message.conversation_key, {"$set": {"author": message.author.model_dump()}, "$inc": {"rev": 1}}
             )
+        doc = message.model_dump(mode="python", exclude={"id", "received_at"})
+        doc["channel"] = message.channel.value
+        doc["kind"] = message.kind.value
+        doc["counted"] = True
+        try:
+            await self.messages.update_one(
+                {"_id": message.id}, {"$set": doc, "$min": {"received_at": message.received_at}}, upsert=True
+            )
+        except DuplicateKeyError:
+            # Two deliveries raced on the upsert: the other one stored it; apply ours as an update.
+            await self.messages.update_one({"_id": message.id}, {"$set": doc})
         return conversation
 
     async def mark_intake_done(self, message_id: str) -> None:

@@ -34,7 +34,9 @@ ATTEMPTS = 8
 
 
 async def execute(r: Responder, command: InboxCommand) -> Outcome | None:
-    """Carry out `command`; None when it was already carried out."""
+    """Carry out `command`; None when it was already carried out (or is for another organisation's account)."""
+    if not r.serves(command.conversation_key):
+        return None
     earlier = await r.ledger.begin(command, r.now())
     if earlier is not None and earlier.get("status") in ("done", "rejected"):
         return None

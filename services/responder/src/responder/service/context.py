@@ -92,6 +92,14 @@ class Responder:
     clock: Clock = system_clock
     replying_seconds: int = 300
     recent: Recent = field(default_factory=Recent)
+    accounts: frozenset[str] = frozenset()  # empty: every account
+
+    def serves(self, conversation_key: str | None) -> bool:
+        """Whether the conversation is on one of the official accounts this responder serves."""
+        if not self.accounts or conversation_key is None:
+            return True
+        parts = conversation_key.split(":", 2)
+        return len(parts) == 3 and parts[1] in self.accounts
 
     def now(self) -> datetime:
         return self.clock()

@@ -19,8 +19,8 @@ DECISION = ("department", "urgency", "abuse", "language", "needs_review", "class
 
 
 async def on_message(r: Responder, message: InboundMessage) -> None:
-    if r.recent.get(f"m:{message.id}"):
-        return  # a duplicate delivery
+    if r.recent.get(f"m:{message.id}") or not r.serves(message.conversation_key):
+        return  # a duplicate delivery, or another organisation's account
     stored = await r.conversations.message(message.id) or {}
     if stored.get("intake_done"):
         r.recent.put(f"m:{message.id}")
@@ -110,6 +110,8 @@ async def _plan_sla(r: Responder, conversation: dict, *, start) -> dict:
 
 
 async def on_triage(r: Responder, result: TriageResult) -> None:
+    if not r.serves(result.conversation_key):
+        return
     decided = result.model_dump(mode="json", include=set(DECISION))
     if r.recent.get(f"t:{result.message_id}") == decided:
         return  # the same decision delivered again (or made again by another triage replica): nothing changes

@@ -16,7 +16,8 @@ from triage.domain.risk import RiskScorer
 from triage.domain.rules import URGENCY_RANK, CompiledTaxonomy
 from triage.domain.sentiment import score_sentiment
 from triage.domain.summary import summarise
-from triage.domain.taxonomy import Taxonomy
+from triage.domain.taxonomy import Rule, Taxonomy
+from triage.domain.urgency import RULE_ID as URGENCY_MODEL_RULE
 
 RULES_ONLY = "rules"
 
@@ -104,6 +105,14 @@ class TriageClassifier:
             self._model_to_tax = np.array([self._dept_index[c] for c in model.classes])
             class_index = {c: j for j, c in enumerate(model.classes)}
             self._tax_to_model = np.array([class_index.get(d, -1) for d in self.departments])
+        priors = [d.prior for d in taxonomy.departments]
+        # prior correction (see `Department.prior`); departments without a prior get the mean of the others
+        if any(p is not None for p in priors):
+            known = [p for p in priors if p is not None]
+            self._prior = np.array([p if p is not None else sum(known) / len(known) for p in priors])
+            self._prior = self._prior / self._prior.sum() * len(priors)
+        else:
+            self._prior = None
         model_part = model.version + "-" + model.manifest["name"] if model is not None else RULES_ONLY
         self.version = f"triage-{model_part}+taxonomy:{taxonomy.digest[:8]}"
         warm_up()
@@ -132,6 +141,9 @@ class TriageClassifier:
             model_probs, x = self.model.predict_proba([text_features(low, tk) for low, tk in zip(lows, toks, strict=True)])
             probs = np.zeros((len(texts), n_dep))
             probs[:, self._model_to_tax] = model_probs
+            if self._prior is not None:
+                probs *= self._prior
+                probs /= np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)
             has_kw = kw_dist.sum(axis=1) > 0
             blended = np.where(has_kw[:, None], (1 - self.keyword_weight) * probs + self.keyword_weight * kw_dist, probs)
             blended /= blended.sum(axis=1, keepdims=True)
@@ -144,17 +156,24 @@ class TriageClassifier:
             probs = None
             blended = kw_dist
             features = [None] * len(texts)
+        urgent = self.model.urgency if self.model is not None else None
+        u_probs = urgent.proba(toks) if urgent is not None and texts else None
         return [
-            self._one(texts[i], lows[i], toks[i], kw[i][0], kw[i][1], blended[i], probs, features[i], i)
+            self._one(texts[i], lows[i], toks[i], kw[i][0], kw[i][1], blended[i], probs, features[i], i,
+                      None if u_probs is None else float(u_probs[i]))
             for i in range(len(texts))
         ]
 
-    def _one(self, text, low, toks, kw_scores, kw_hits, p, probs, features, i) -> Classification:
+    def _one(self, text, low, toks, kw_scores, kw_hits, p, probs, features, i, u_prob=None) -> Classification:
         fired = self.compiled.fire(text, low)
         if self.risk is not None and not any(r.urgency == self.risk.risk.urgency for r in fired):
             risky = self.risk.rule_for(text, low)
             if risky is not None:
                 fired.append(risky)
+        if u_prob is not None and u_prob >= self.model.urgency.threshold and not any(r.urgency == "critical" for r in fired):
+            cues = self.model.urgency.explain(toks)
+            fired.append(Rule(id=URGENCY_MODEL_RULE, urgency="critical", patterns=["(?!)"],
+                              description=f"urgency model {u_prob:.2f}: {', '.join(cues)}"))
         rules_fired = [r.id for r in fired]
         abuse, abuse_rules = detect_abuse(text, low, toks)
         rules_fired += abuse_rules

@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from triage.domain.features import analyze
+from triage.domain.urgency import UrgencyModel
 
 MODEL_NAME = "lr3"
 MANIFEST = "model.json"
@@ -39,6 +40,7 @@ class DepartmentModel:
     vectorizer: TfidfVectorizer
     clf: LogisticRegression
     manifest: dict
+    urgency: UrgencyModel | None = None  # the learned critical-urgency model (see `urgency`), when trained
 
     @property
     def classes(self) -> list[str]:
@@ -127,7 +129,10 @@ def save_model(model: DepartmentModel, directory: str | Path) -> Path:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / (ARTIFACT + ".tmp")
-    joblib.dump({"vectorizer": model.vectorizer, "clf": model.clf}, tmp, compress=3)
+    parts = {"vectorizer": model.vectorizer, "clf": model.clf}
+    if model.urgency is not None:
+        parts["urgency"] = model.urgency
+    joblib.dump(parts, tmp, compress=3)
     tmp.replace(directory / ARTIFACT)
     manifest = {**model.manifest, "artifact": ARTIFACT, "artifact_sha256": _sha256(directory / ARTIFACT)}
     model.manifest = manifest
@@ -159,7 +164,8 @@ def load_model(directory: str | Path) -> DepartmentModel:
     if _sha256(artifact) != manifest.get("artifact_sha256"):
         raise ModelError(f"{artifact}: checksum does not match {MANIFEST}")
     parts = joblib.load(artifact)
-    return DepartmentModel(vectorizer=parts["vectorizer"], clf=parts["clf"], manifest=manifest)
+    return DepartmentModel(vectorizer=parts["vectorizer"], clf=parts["clf"], manifest=manifest,
+                           urgency=parts.get("urgency"))
 
 
 def _sha256(path: Path) -> str:

@@ -30,6 +30,12 @@ class Department(BaseModel):
     description: str = Field(min_length=1, description="What the department handles.")
     keywords: list[str] = Field(default_factory=list, description="Words or phrases, matched on word boundaries.")
     patterns: list[str] = Field(default_factory=list, description="Regular expressions that count as keyword hits.")
+    prior: float | None = Field(
+        default=None, gt=0.0, le=1.0,
+        description="Expected share of incoming messages for this department. The model is trained with balanced "
+        "classes (as if every department were equally common); when priors are set, its probabilities are "
+        "corrected by them, so a department that is rare in practice needs more evidence to win.",
+    )
 
     @field_validator("patterns")
     @classmethod

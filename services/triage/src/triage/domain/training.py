@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from civic_contracts.correction import TriageCorrection
 from pydantic import ValidationError
 
+from triage.domain.features import tokens
 from triage.domain.model import DepartmentModel, train_model
 from triage.domain.taxonomy import Taxonomy
+from triage.domain.urgency import fit_urgency
 
 CORRECTION_WEIGHT = 3.0  # a person's correction counts as much as three ordinary examples
 
@@ -102,11 +104,28 @@ def apply_corrections(rows: list[Row], corrections: list[Row]) -> list[Row]:
     return out
 
 
+def urgency_seed_rows() -> list[Row]:
+    """The project's own written urgency examples (`triage/seed/urgency/*.jsonl`: critical messages and
+    alarming-sounding normal ones), always part of the urgency model's training data."""
+    from triage.domain.shipped import default_seed_dir
+
+    out: list[Row] = []
+    directory = default_seed_dir() / "urgency"
+    for path in sorted(directory.glob("*.jsonl")) if directory.is_dir() else []:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                obj = json.loads(line)
+                out.append(Row(text=obj["text"], department=obj["department"], urgency=obj.get("urgency"),
+                               id=obj.get("id"), source="urgency_seed"))
+    return out
+
+
 def fit(rows: Sequence[Row], *, taxonomy: Taxonomy, version: str, c: float = 16.0) -> DepartmentModel:
-    """Fit the department model on rows (deterministic for the same rows)."""
+    """Fit the department model on rows, and the urgency model on their urgency labels plus the urgency seed
+    (deterministic for the same rows)."""
     if not rows:
         raise DataError("no training rows")
-    return train_model(
+    model = train_model(
         [r.text for r in rows],
         [r.department for r in rows],
         weights=[r.weight for r in rows],
@@ -114,6 +133,15 @@ def fit(rows: Sequence[Row], *, taxonomy: Taxonomy, version: str, c: float = 16.
         c=c,
         extra_manifest={"taxonomy_digest": taxonomy.digest, "corrections": sum(r.source == "correction" for r in rows)},
     )
+    labelled = [r for r in rows if r.urgency] + urgency_seed_rows()
+    model.urgency = fit_urgency(
+        [tokens(r.text.lower()) for r in labelled],
+        [r.urgency == "critical" for r in labelled],
+        weights=[r.weight for r in labelled],
+    )
+    if model.urgency is not None:
+        model.manifest["urgency_model"] = model.urgency.info
+    return model
 
 
 def _text_key(text: str) -> str:

@@ -1,0 +1,255 @@
+"""The learned urgency model: is this message critical? A second linear model, next to the rules.
+
+The phrase rules in the taxonomy catch what their authors foresaw. This model generalises over wording: its
+features are the words and word pairs of the message plus *concepts* from a small lexicon (a child, a
+vulnerable adult, harm to the body, despair, a method of self-harm, a threat, a weapon, fire, gas, "now", …),
+the pairs of concepts that occur together in the message, and negated concepts ("nobody was hurt" gives
+`neg:harm`, not `harm`). Concept pairs are what carry over to unseen wording: "my nan" + "hasn't had water
+since last night" is `vulnerable` + `deprived`, however it is phrased.
+
+It is trained on the urgency labels of the training rows plus the project's own written urgency seed
+(`triage/seed/urgency/*.jsonl`), and its threshold is chosen on out-of-fold scores of that data (see `fit`).
+The classifier marks a message critical when a rule fires OR the model's probability reaches the threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from triage.domain.features import STOP, stem
+
+RULE_ID = "critical.urgency_model"
+
+# concept -> words and phrases (lower case, matched on tokens; a phrase is its tokens joined by spaces)
+_LEXICON: dict[str, str] = {
+    "child": """child children kid kids baby babies toddler toddlers infant newborn boy girl son daughter niece
+        nephew pupil pupils schoolgirl schoolboy teenager teen little_one grandchild grandson granddaughter
+        year_old yr_old stepson stepdaughter""",
+    "vulnerable": """elderly old_man old_woman old_lady old_gentleman pensioner dementia alzheimer alzheimers
+        disabled diabetic vulnerable confused frail nan gran grandad grandma grandpa nana carer wheelchair
+        learning_disability epileptic autistic""",
+    "abuser": """dad stepdad father mum_boyfriend boyfriend partner husband ex uncle stepfather carer lodger
+        mother mum man""",
+    "body": """throat neck face head arms arm back wrists wrist ribs eye eyes legs skin body""",
+    "harm": """hit hits hitting beat beats beating beaten battered bruise bruises bruised bruising burn burns burnt
+        burned marks mark strangle strangled strangling choke choked choking punch punched punching kick kicked
+        kicking slap slapped slapping throwing thrown hurt hurts hurting hurted abuse abused abusing abusive touch
+        touched touches touching molest molested grabbed dragged shoved pushed bleeding blood injured injury
+        wound wounds stabbed stab attack attacked assault assaulted raped rape knocked cut""",
+    "confine": """cupboard locked lock_door locks taken_my_phone took_my_phone won_t_let not_allowed shut_in
+        locked_in trapped keeps_me controlling""",
+    "deprived": """hungry starving starved food bins_for_food barefoot no_food water_since not_eaten not_fed
+        filthy soiled nappy nappies cold freezing no_heating hasn_t_had hasn_t_eaten stuck_in_bed unfed""",
+    "alone": """alone own_their own_his own_her unattended by_themselves nobody_has nobody_home no_adult
+        no_one_home nobody_came left_them abandoned""",
+    "despair": """pointless hopeless point burden goodbye dark_place tired_of can_t_cope anymore any_more
+        give_up end_it no_way_out worthless unbearable exhausted trapped numb empty sorry_for_everything
+        wasn_t_around not_around not_be_here won_t_be_here disappear last_time final loves_us love_you
+        given_away paid_off who_gets sorted_out easier_without without_me forgive_me""",
+    "selfharm": """tablets pills meds medication overdose paracetamol painkillers sleeping_tablets rope noose
+        blade blades razor razors jump jumping ledge railings wrong_side viaduct bridge edge cliff top_of
+        stairwell roof multi_storey vodka drowsy slurring swallowed took_a_load lined_up""",
+    "threat": """kill killed finish finished dead waiting_for won_t_be_going regret heads_kicked do_the_lot
+        come_back coming_down deal_with sort_you pay_for mean_it last_warning watch_your know_where
+        get_what teach burn torch petrol bomb shoot stab hurt_you smash kicked_in""",
+    "staff": """officer staff reception office offices council councillor bin_men binmen workers worker
+        housing_officer social_worker your_staff you_lot lot_of_you receptionist warden inspector""",
+    "weapon": """knife knives gun guns machete machetes blade bat baseball_bat hammer axe acid petrol crossbow
+        firearm pistol shotgun crowbar""",
+    "crime": """jimmying jimmy breaking break_in breaking_in trying_the_handles handles stealing steal nicking
+        loading snatched snatch robbed robbing mugged hoods hooded balaclava balaclavas burglar burglars
+        intruder intruders lead_off forcing forced smashing smashed dragged_a dealing""",
+    "now": """now right_now this_minute as_i_write as_i_type as_we_speak currently tonight at_the_moment
+        still can_see can_hear just outside pacing happening this_morning since_last_night right_this""",
+    "fire": """fire fires smoke smoking flames burning alight ablaze blaze gone_up crackling smouldering
+        scorch melting sparks sparking""",
+    "gas": """gas rotten_egg rotten_eggs detector alarm carbon monoxide headaches headache dizzy sick vomiting
+        boiler fumes sulphur""",
+    "electric": """socket sockets electrics electric electrical wires wiring cables substation live buzzing
+        flickering hot_to_touch fuse consumer_unit light_fitting shock""",
+    "medical": """collapsed slumped unconscious grey pale shaking barely breathing breathe wake drowsy slurring
+        seizure fit fitting blood bleeding fallen fell not_getting_up won_t_answer unresponsive sweaty
+        stroke heart chest clammy limp blue floor ground can_t_get_up went_down gone_down""",
+    "missing": """missing walked_out wandered wandering lost not_answering phone_off phone_s_off can_t_find
+        hasn_t_come not_seen hasn_t_been_seen curtains milk post_piling no_answer not_responding""",
+    "water": """water river canal lock lock_gates lake sea reservoir pond weir drowning current""",
+    "help": """help please_send send_someone 999 ambulance police urgent urgently emergency begging begged
+        screaming scream screamed""",
+    "fear": """scared terrified frightened afraid petrified begging crying screaming panicking too_scared""",
+    "past": """last_week last_month last_year years_ago months_ago weeks_ago ago yesterday was_fixed
+        previously used_to""",
+    "routine": """fire_door fire_doors fire_exit fire_exits fire_alarm fire_alarms smoke_alarm smoke_alarms
+        smoke_detector fire_safety fire_risk fire_extinguisher gas_bill gas_bills gas_safety gas_meter
+        gas_supplier electric_bill electricity_bill battery deserves award thank thanks compliment brilliant
+        lovely great_job well_done fantastic could_get_hurt will_get_hurt could_fall one_day waiting_to_happen
+        blue_badge apply application""",
+    "info": """how_do_i how_can_i where_can_i can_you_send can_we_book leaflet leaflets awareness training
+        course event form information advice what_time booking book""",
+}
+
+_NEGATORS = frozenset("no not nobody noone never without nothing none isn't wasn't didn't don't isnt wasnt didnt dont".split())
+
+
+def _build_lexicon() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], int]:
+    single: dict[str, list[str]] = {}
+    multi: dict[str, list[str]] = {}
+    longest = 1
+    for concept, words in _LEXICON.items():
+        for w in words.split():
+            parts = tuple(p for p in w.replace("'", "_").split("_") if p)
+            if len(parts) == 1:
+                single.setdefault(parts[0], []).append(concept)
+            else:
+                multi.setdefault(" ".join(parts), []).append(concept)
+                longest = max(longest, len(parts))
+    return ({k: tuple(v) for k, v in single.items()}, {k: tuple(v) for k, v in multi.items()}, longest)
+
+
+_SINGLE, _MULTI, _LONGEST = _build_lexicon()
+_MULTI_FIRST = frozenset(k.split(" ")[0] for k in _MULTI)
+
+
+def _split(toks: list[str]) -> list[str]:
+    """Tokens with apostrophes split the way the lexicon spells them ("can't" -> "can", "t")."""
+    out: list[str] = []
+    for t in toks:
+        if "'" in t:
+            out += [p for p in t.split("'") if p]
+        else:
+            out.append(t)
+    return out
+
+
+def concepts(toks: list[str]) -> list[str]:
+    """The concepts found in a message's tokens, negated ones as `neg:<concept>` (a negator in the 3 tokens
+    before)."""
+    words = _split(toks)
+    out: list[str] = []
+    n = len(words)
+    skip_to = 0
+    for i, w in enumerate(words):
+        if i < skip_to:
+            continue
+        found: tuple[str, ...] = _SINGLE.get(w, ())
+        if w in _MULTI_FIRST:
+            gram = w
+            for j in range(i + 1, min(n, i + _LONGEST)):
+                gram += " " + words[j]
+                more = _MULTI.get(gram)
+                if more:
+                    found = found + more
+                    if "routine" in more:  # "fire door", "gas bill": the routine thing, not fire or gas
+                        found, skip_to = ("routine",), j + 1
+        if not found and w.isdigit() and i + 1 < n and words[i + 1] in ("year", "yr", "years", "yrs"):
+            found = ("child",) if int(w) < 18 else ()
+        if not found:
+            continue
+        negated = any(words[k] in _NEGATORS for k in range(max(0, i - 3), i))
+        out += [("neg:" + c) if negated and c not in ("now", "past", "info", "child", "vulnerable") else c
+                for c in found]
+    return out
+
+
+# words that say how someone writes (a story, a complaint) rather than what is happening: left out of the
+# word features, so the model does not learn "a conversational message is urgent" from its seed
+_GENERIC = STOP | frozenset(
+    """i'm i've i'd i'll im ive he's she's it's they're we're there's that's what's don't can't won't isn't
+    him see seen saw going go goes gone get gets getting got know knew think thought feel felt other others
+    said say says want wanted trying try tried through toward towards thing things when where who what which
+    why how side right left some any all one two more most much many lot lots well back again still even
+    ever only now just like really also because while after before since until about around come came
+    coming make made take took taking give given put keep keeps kept look looks looking way time times day
+    days week weeks year years someone something anyone everyone told tell asked ask let need needs needed
+    people person man woman men women""".split()
+)
+
+
+def urgency_features(toks: list[str]) -> list[str]:
+    """Words, word pairs, concepts and concept pairs of a message (its `features.tokens`)."""
+    stems = [stem(t) for t in toks if t not in _GENERIC]
+    found = sorted(set(concepts(toks)))
+    pairs = [a + "+" + b for i, a in enumerate(found) for b in found[i + 1:] if not a.startswith("neg:")
+             and not b.startswith("neg:")]
+    return (
+        stems
+        + [a + " " + b for a, b in zip(stems, stems[1:], strict=False)]
+        + ["c:" + c for c in found]
+        + ["p:" + p for p in pairs]
+        + [f"n:{min(len(found), 6)}"]
+    )
+
+
+def _identity(doc: list[str]) -> list[str]:
+    return doc
+
+
+@dataclass(slots=True)
+class UrgencyModel:
+    """P(critical) for messages: TF-IDF over `urgency_features` into a logistic regression, and a threshold."""
+
+    vectorizer: TfidfVectorizer
+    clf: LogisticRegression
+    threshold: float
+    info: dict = field(default_factory=dict)
+
+    def proba(self, token_lists: Sequence[list[str]]) -> np.ndarray:
+        if not token_lists:
+            return np.zeros(0)
+        x = self.vectorizer.transform([urgency_features(t) for t in token_lists])
+        return self.clf.predict_proba(x)[:, 1]
+
+    def explain(self, toks: list[str], k: int = 4) -> list[str]:
+        """The features that pushed this message hardest towards critical."""
+        x = self.vectorizer.transform([urgency_features(toks)])
+        contrib = x.data * self.clf.coef_[0, x.indices]
+        names = self.vectorizer.get_feature_names_out()
+        order = np.argsort(-contrib)[:k]
+        return [str(names[x.indices[j]]) for j in order if contrib[j] > 0]
+
+
+def _fit_once(feats: list[list[str]], y: np.ndarray, weights: np.ndarray, c: float):
+    vec = TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True, dtype=np.float32)
+    x = vec.fit_transform(feats)
+    clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    clf.fit(x, y, sample_weight=weights)
+    return vec, clf
+
+
+def fit_urgency(
+    token_lists: Sequence[list[str]],
+    critical: Sequence[bool],
+    *,
+    weights: Sequence[float] | None = None,
+    c: float = 4.0,
+    folds: int = 5,
+    max_false_alarm: float = 0.01,
+) -> UrgencyModel | None:
+    """Fit the urgency model; None when there are too few critical examples (under 20).
+
+    The threshold is the lowest score that flags at most `max_false_alarm` of the non-critical rows in
+    out-of-fold predictions (deterministic folds), never below 0.5.
+    """
+    y = np.asarray(critical, dtype=int)
+    if y.sum() < 20 or y.sum() == len(y):
+        return None
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    feats = [urgency_features(t) for t in token_lists]
+    fold = np.arange(len(y)) % folds
+    oof = np.zeros(len(y))
+    for k in range(folds):
+        tr, te = fold != k, fold == k
+        vec, clf = _fit_once([f for f, m in zip(feats, tr, strict=True) if m], y[tr], w[tr], c)
+        oof[te] = clf.predict_proba(vec.transform([f for f, m in zip(feats, te, strict=True) if m]))[:, 1]
+    neg = np.sort(oof[y == 0])[::-1]
+    allowed = int(max_false_alarm * len(neg))
+    threshold = float(max(0.5, neg[allowed] + 1e-6 if allowed < len(neg) else 0.5))
+    recall = float((oof[y == 1] >= threshold).mean())
+    vec, clf = _fit_once(feats, y, w, c)
+    info = {"rows": int(len(y)), "critical": int(y.sum()), "threshold": round(threshold, 4),
+            "oof_recall": round(recall, 4), "oof_false_alarm": round(float((oof[y == 0] >= threshold).mean()), 4)}
+    return UrgencyModel(vectorizer=vec, clf=clf, threshold=threshold, info=info)
