@@ -11,6 +11,13 @@ from support.system import System
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 
+@pytest.fixture(autouse=True)
+async def tidy_sandbox(system: System):
+    """Leave the session's platform stand-in as found: forget the calls these tests caused."""
+    yield
+    await system.sandbox.delete("/_sandbox/sent")
+
+
 async def sent_replies(client, key: str, count: int) -> list[dict]:
     async def check():
         replies = (await detail(client, key))["replies"]

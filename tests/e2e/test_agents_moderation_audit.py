@@ -13,6 +13,13 @@ from support.system import System
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 
+@pytest.fixture(autouse=True)
+async def tidy_sandbox(system: System):
+    """Leave the session's platform stand-in as found: forget the calls these tests caused."""
+    yield
+    await system.sandbox.delete("/_sandbox/sent")
+
+
 async def test_hide_keeps_evidence_and_counts_abuse(system: System) -> None:
     author = str(uuid.uuid4().int % 10**10)
     text = f"You useless idiots at the council are a waste of space {uuid.uuid4().hex[:4]}"

@@ -15,6 +15,13 @@ from support.system import System
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 
+@pytest.fixture(autouse=True)
+async def tidy_sandbox(system: System):
+    """Leave the session's platform stand-in as found: forget the calls these tests caused."""
+    yield
+    await system.sandbox.delete("/_sandbox/sent")
+
+
 async def sandbox_calls(system: System, text: str) -> list[dict]:
     sent = (await system.sandbox.get("/_sandbox/sent", params={"platform": "meta"})).json()
     return [s for s in sent if text in json.dumps(s.get("body"))]

@@ -11,6 +11,13 @@ from support.kafka import find_records
 from support.system import System
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+
+
+@pytest.fixture(autouse=True)
+async def tidy_sandbox(system: System):
+    """Leave the session's platform stand-in as found: forget the calls these tests caused."""
+    yield
+    await system.sandbox.delete("/_sandbox/sent")
 FRIDAY_4PM = datetime(2026, 1, 16, 16, 0, tzinfo=UTC)  # Friday 16 January 2026 (GMT): the office closes at 16:30
 
 

@@ -70,7 +70,8 @@ async def test_messenger_reply_delivered_twice_is_sent_once(system: System, acco
     await deliver(system, sentinel)  # same conversation, same partition: handled after both deliveries
     sent = await status_of(system, reply)
     await status_of(system, sentinel)
-    calls = await sandbox_sent(system, "meta", lambda s: (s["body"].get("message") or {}).get("text") == text)
+    calls = await sandbox_sent(system, "meta", lambda s: isinstance(s["body"].get("message"), dict)
+                               and s["body"]["message"].get("text") == text)
     assert len(calls) == 1
     assert calls[0]["body"]["recipient"] == {"id": psid} and calls[0]["body"]["messaging_type"] == "RESPONSE"
     assert sent["platform_message_id"] == calls[0]["id"] and sent["channel"] == "messenger"

@@ -78,4 +78,11 @@ async def stored(system: System, *, department: str, text: str = "A message", ab
         "triage": {"department": department, "abuse": abuse, "urgency": "normal", "language": "en",
                    "sentiment": {"label": "neutral", "score": 0.0}, "pii": pii or [], "confidence": 0.9,
                    "explanation": {"summary": "test"}, "classifier_version": "test"}})
+    # As responder does after every write: an event, which the web app's in-memory list follows.
+    app = system.apps["inbox"]
+    app.state.live.publish({"id": f"{key}:m1:received", "conversation_key": key, "type": "message_received",
+                            "at": now.isoformat(), "department": department, "summary": f"message on {channel}",
+                            "data": {"message_id": f"{key}:m1"}})
+    if app.state.inbox_index is not None and app.state.inbox_index.ready.is_set():
+        await app.state.inbox_index.settled(key)
     return key

@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inbox.web import (
+    queries,
     render,
     views_actions,
     views_auth,
@@ -23,6 +24,7 @@ from inbox.web import (
     views_supervision,
 )
 from inbox.web.config import WebSettings, load_web_settings
+from inbox.web.inbox_index import InboxIndex
 from inbox.web.live import LiveHub
 from inbox.web.ratelimit import RateLimiter
 from inbox.web.session import SignInRequired, sign_in_required
@@ -73,11 +75,17 @@ def install(app: FastAPI, settings: WebSettings | None = None) -> None:
         "address": RateLimiter(settings.login_attempts_per_address, settings.login_window_seconds),
         "user": RateLimiter(settings.login_attempts_per_user, settings.login_window_seconds),
     }
-    hub = None
+    hub = index = None
     if settings.live_enabled:
         hub = LiveHub(bootstrap_servers=inbox_settings.kafka_bootstrap_servers,
                       conversations=app.state.reader.conversations, buffer=settings.live_buffer)
+        if settings.index_enabled:
+            index = InboxIndex(app.state.reader.conversations.database, fields=queries.LIST_FIELDS,
+                               keep_days=settings.index_keep_days)
+            hub.listeners.append(index.on_event)
+            hub.on_positioned.append(index.positioned)
     app.state.live = hub
+    app.state.inbox_index = index
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(render.STATIC)), name="static")
@@ -96,5 +104,7 @@ def install(app: FastAPI, settings: WebSettings | None = None) -> None:
             finally:
                 if hub is not None:
                     await hub.stop()
+                if index is not None:
+                    await index.stop()
 
     app.router.lifespan_context = lifespan

@@ -25,6 +25,8 @@ class WebSettings(BaseSettings):
     login_window_seconds: float = Field(default=300.0, gt=0, description="The sign-in rate limit's window.")
     live_enabled: bool = Field(default=True, description="Follow `conversation.event.v1` and stream it to browsers.")
     live_buffer: int = Field(default=2000, ge=10, description="Recent events kept for browsers that reconnect.")
+    index_enabled: bool = Field(default=True, description="Keep the inbox list in memory, fed by live events (needs live).")
+    index_keep_days: int = Field(default=30, ge=1, description="Finished conversations stay in the in-memory list this long.")
     heartbeat_seconds: float = Field(default=15.0, gt=0, description="Seconds between keep-alive comments on the stream.")
     departments: list[str] = Field(default_factory=lambda: list(DEFAULT_DEPARTMENTS),
                                    description="Department ids offered for re-routing (the taxonomy's).")

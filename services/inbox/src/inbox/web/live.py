@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer
@@ -62,6 +63,10 @@ class LiveHub:
         self.last_error: str | None = None
         self._blocked: dict[str, tuple[bool, float]] = {}
         self._task: asyncio.Task | None = None
+        # Called with each conversation event before browsers get it, and each time the consumer is (again)
+        # positioned at the end of the topic (events before that moment were not seen).
+        self.listeners: list[Callable[[dict], None]] = []
+        self.on_positioned: list[Callable[[], None]] = []
 
     # Lifecycle.
 
@@ -92,6 +97,8 @@ class LiveHub:
                     await consumer.position(tp)
                 self.last_error = None
                 self.ready.set()
+                for callback in self.on_positioned:
+                    callback()
                 async for record in consumer:
                     self._take(record.topic, record.value)
             except asyncio.CancelledError:
@@ -125,6 +132,11 @@ class LiveHub:
         kind, key = body.get("type"), body.get("conversation_key")
         if key and kind in ("author_banned", "author_unbanned"):
             self._blocked[key] = (kind == "author_banned", time.monotonic() + BLOCKED_TTL)
+        for listener in self.listeners:
+            try:
+                listener(body)
+            except Exception:  # noqa: BLE001 - a listener's failure must not stop the stream
+                log.exception("live updates: a listener failed")
         self.recent.append(event)
         for sub in list(self.subscribers):
             sub.offer(event)

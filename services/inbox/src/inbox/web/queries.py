@@ -32,7 +32,7 @@ VIEWS = (
     View("all", "All open"), View("mine", "Mine"), View("unassigned", "Unassigned"),
     View("my_departments", "My departments"), View("urgent", "Critical and high"), View("sla_risk", "SLA at risk"),
     View("needs_review", "Needs review"), View("handed_over", "Handed over"), View("abusive", "Abusive"),
-    View("done", "Resolved and closed", open_only=False),
+    View("done", "Recently resolved and closed", open_only=False),
 )
 VIEW_IDS = {v.id: v for v in VIEWS}
 
@@ -87,12 +87,22 @@ class Row:
 
 
 async def inbox_rows(db, principal: Principal, *, view: str, filters: dict[str, str], sort: str, page: int,
-                     page_size: int, now: datetime | None = None, only_key: str | None = None) -> tuple[list[Row], int]:
-    """One page of the inbox list (or the one row `only_key`, if it is in this view) and the total."""
+                     page_size: int, now: datetime | None = None, only_key: str | None = None,
+                     index=None) -> tuple[list[Row], int]:
+    """One page of the inbox list (or the one row `only_key`, if it is in this view) and the total: from the
+    in-memory `index` when it is loaded, else from the database."""
     now = now or datetime.now(UTC)
     query = list_query(principal, view=view, filters=filters, now=now)
     if only_key is not None:
         query = {"$and": [query, {"_id": {"$eq": only_key}}]} if query else {"_id": {"$eq": only_key}}
+    if index is not None and index.ready.is_set():
+        if only_key is not None:
+            await index.settled(only_key)
+            found = index.one(only_key, query)
+        else:
+            found = index.select(query, SORTS.get(sort, SORTS["newest"]))
+        start = (page - 1) * page_size
+        return [Row(d, d.get("_snippet", ""), d.get("_snippet_abuse")) for d in found[start:start + page_size]], len(found)
     projection = dict.fromkeys(LIST_FIELDS, True)
     cursor = db["conversations"].find(query, projection=projection).sort(SORTS.get(sort, SORTS["newest"]))
     docs = [d async for d in cursor.skip((page - 1) * page_size).limit(page_size)]

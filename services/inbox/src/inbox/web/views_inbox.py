@@ -34,7 +34,8 @@ async def inbox(request: Request, principal: WebPrincipal) -> Response:
     page_size = request.app.state.web_settings.page_size
     db = request.app.state.reader.conversations.database
     rows, total = await queries.inbox_rows(db, principal, view=params["view"], filters=filters_of(params),
-                                           sort=params["sort"], page=page, page_size=page_size)
+                                           sort=params["sort"], page=page, page_size=page_size,
+                                           index=request.app.state.inbox_index)
     departments = request.app.state.web_settings.departments
     if not principal.all_departments:
         departments = [d for d in departments if d in principal.departments]
@@ -53,7 +54,8 @@ async def inbox_row(request: Request, principal: WebPrincipal, key: str) -> Resp
     params = list_params(request)
     db = request.app.state.reader.conversations.database
     rows, _ = await queries.inbox_rows(db, principal, view=params["view"], filters=filters_of(params),
-                                       sort=params["sort"], page=1, page_size=1, only_key=key[:500])
+                                       sort=params["sort"], page=1, page_size=1, only_key=key[:500],
+                                       index=request.app.state.inbox_index)
     if not rows:
         return Response(status_code=204, headers=render.NO_STORE)
     return render.fragment(request, "_row.html", principal=principal, item=rows[0])

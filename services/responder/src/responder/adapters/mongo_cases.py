@@ -11,6 +11,10 @@ from pymongo.errors import DuplicateKeyError
 OPEN_STATES = ("open", "citizen_replied")
 
 
+class ReferenceTaken(Exception):
+    """The case reference is already another handover's."""
+
+
 class CaseStore:
     def __init__(self, client: AsyncMongoClient, database: str) -> None:
         db = client[database]
@@ -41,13 +45,15 @@ class CaseStore:
         return await self.handovers.find_one({"case_reference": reference})
 
     async def create(self, doc: dict) -> tuple[dict, bool]:
+        """(the handover, True when created); raises `ReferenceTaken` when its case reference is in use (the
+        counter's increment was lost under concurrency on FerretDB: take the next number)."""
         try:
             await self.handovers.insert_one(doc)
             return doc, True
         except DuplicateKeyError:
             existing = await self.get(doc["_id"])
             if existing is None:
-                raise  # the case reference itself collided: never expected, so fail loudly
+                raise ReferenceTaken(doc["case_reference"]) from None
             return existing, False
 
     async def open_for_private(self, channel: str, recipient_id: str) -> dict | None:

@@ -2,8 +2,8 @@
 sent | failed | waiting (or rejected, or collision).
 
 The reply's `_id` is the id of the command that asked for it and also the `OutboundCommand.id`. Moving
-to `sending` is a conditional update that only one delivery can win (`dispatch_claimed`), so one request
-never yields two sends; `dispatched_at` is set once the outbound command was published, and the periodic
+to `sending` needs the reply's claim in `dispatches` (an insert under the reply id, which only one caller
+can win), so one request never yields two sends; `dispatched_at` is set once the outbound command was published, and the periodic
 job re-publishes (same id) a claim that never got there."""
 
 from datetime import datetime
@@ -17,6 +17,7 @@ FINAL = ("sent", "rejected", "blocked", "collision")
 class ReplyStore:
     def __init__(self, client: AsyncMongoClient, database: str) -> None:
         self.replies = client[database]["replies"]
+        self.dispatches = client[database]["dispatches"]
 
     async def ensure_indexes(self) -> None:
         await self.replies.create_index([("conversation_key", ASCENDING), ("requested_at", ASCENDING)])
@@ -44,21 +45,27 @@ class ReplyStore:
         return result.modified_count == 1
 
     async def claim_dispatch(self, reply_id: str, at: datetime) -> bool:
-        result = await self.replies.update_one(
-            {"_id": reply_id, "status": "approved", "dispatch_claimed": {"$ne": True}},
+        """Claim the one send of this reply: an insert under a unique id, which exactly one caller wins (a
+        conditional update would not do on FerretDB, where concurrent updates of a document are not atomic)."""
+        try:
+            await self.dispatches.insert_one({"_id": reply_id, "claimed_at": at})
+        except DuplicateKeyError:
+            return False
+        await self.replies.update_one(
+            {"_id": reply_id},
             {"$set": {"status": "sending", "dispatch_claimed": True, "updated_at": at},
              "$push": {"history": {"status": "sending", "at": at, "by": None, "detail": None}}},
         )
-        return result.modified_count == 1
+        return True
 
     async def mark_dispatched(self, reply_id: str, at: datetime) -> None:
         await self.replies.update_one({"_id": reply_id}, {"$set": {"dispatched_at": at}})
+        await self.dispatches.update_one({"_id": reply_id}, {"$set": {"dispatched_at": at}})
 
     async def release_claim(self, reply_id: str) -> None:
         """Publishing failed: let the retry claim it again."""
-        await self.replies.update_one(
-            {"_id": reply_id, "dispatched_at": None}, {"$set": {"status": "approved", "dispatch_claimed": False}}
-        )
+        await self.replies.update_one({"_id": reply_id}, {"$set": {"status": "approved", "dispatch_claimed": False}})
+        await self.dispatches.delete_one({"_id": reply_id, "dispatched_at": None})
 
     async def undispatched(self, claimed_before: datetime) -> list[dict]:
         cursor = self.replies.find(

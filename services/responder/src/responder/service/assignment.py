@@ -146,10 +146,12 @@ async def set_absence(r: Responder, command: InboxCommand, _conversation: None) 
     await r.staff.set_absence(body.user_id, on_leave=body.on_leave, until=body.until, by=actor.user_id, at=r.now())
     moved = []
     if body.move_open_work_to is not None:
-        for conversation in await r.staff.open_work(body.user_id):
-            fields = (unassigned_fields(conversation) if target is None
-                      else assignment_fields(conversation, target["_id"], target.get("name"), r.now()))
-            await r.conversations.set_fields(conversation["_id"], fields)
+        for found in await r.staff.open_work(body.user_id):
+            async with r.lock(found["_id"]):  # inside the staff-wide lock, never the other way round
+                conversation = await r.conversations.get(found["_id"]) or found
+                fields = (unassigned_fields(conversation) if target is None
+                          else assignment_fields(conversation, target["_id"], target.get("name"), r.now()))
+                await r.conversations.set_fields(conversation["_id"], fields)
             moved.append(conversation["_id"])
             await r.emit(event_id=f"{command.id}:moved:{conversation['_id']}",
                          type=E.ASSIGNED if target else E.UNASSIGNED, conversation_key=conversation["_id"],

@@ -37,6 +37,11 @@ async def execute(r: Responder, command: InboxCommand) -> Outcome | None:
     """Carry out `command`; None when it was already carried out (or is for another organisation's account)."""
     if not r.serves(command.conversation_key):
         return None
+    async with r.lock(command.kafka_key().decode()):
+        return await _execute(r, command)
+
+
+async def _execute(r: Responder, command: InboxCommand) -> Outcome | None:
     earlier = await r.ledger.begin(command, r.now())
     if earlier is not None and earlier.get("status") in ("done", "rejected"):
         return None

@@ -1,8 +1,10 @@
 """What every responder use case works with: the stores, the publisher, the policy, the calendar and the
 clock (injectable, so tests can move time), plus the outcome a staff action returns."""
 
+import asyncio
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -43,6 +45,29 @@ class Recent:
         self._items.move_to_end(key)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
+
+
+class KeyedLocks:
+    """One asyncio lock per conversation: responder's consumers (messages, triage, commands, statuses) and its
+    periodic job write the same conversation document. FerretDB v1 does not apply concurrent updates of one
+    document atomically (concurrent `$inc`s and conditional updates are lost or both win), so the writes of
+    one conversation are serialised here; across processes, Kafka's partitioning by conversation does it for
+    each topic (see the README on running several replicas)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, list] = {}
+
+    @asynccontextmanager
+    async def __call__(self, key: str) -> AsyncIterator[None]:
+        entry = self._locks.setdefault(key, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                self._locks.pop(key, None)
 
 
 def system_clock() -> datetime:
@@ -93,6 +118,7 @@ class Responder:
     replying_seconds: int = 300
     recent: Recent = field(default_factory=Recent)
     accounts: frozenset[str] = frozenset()  # empty: every account
+    lock: KeyedLocks = field(default_factory=KeyedLocks)
 
     def serves(self, conversation_key: str | None) -> bool:
         """Whether the conversation is on one of the official accounts this responder serves."""

@@ -5,6 +5,7 @@ answered by a person."""
 from civic_contracts import ConversationEventType, InboxCommand
 from civic_contracts.commands import HandoverCommand
 
+from responder.adapters.mongo_cases import ReferenceTaken
 from responder.domain.canned import CannedError, render
 from responder.domain.checks import check_reply
 from responder.domain.delivery import DeliveryError, case_reference, private_thread, reply_delivery
@@ -44,8 +45,8 @@ async def handover(r: Responder, command: InboxCommand, conversation: dict) -> O
     for account in {plan.account_id, public.account_id}:
         if "*" not in actor.accounts and account not in actor.accounts:
             return refused(f"you may not act from account {account}")
-    if case is None:
-        year = now.astimezone(r.calendar.zone).year
+    year = now.astimezone(r.calendar.zone).year
+    for _ in range(20 if case is None else 0):
         reference = case_reference(r.policy.handover.case_prefix, year, await r.cases.next_number(f"case:{year}"))
         try:
             holding, opening, language = _texts(r, conversation, command, reference)
@@ -56,16 +57,13 @@ async def handover(r: Responder, command: InboxCommand, conversation: dict) -> O
                                    actor_accounts=["*"], rules=r.policy.checks)
             if findings:
                 return refused("the holding reply fails its checks: " + "; ".join(f.detail for f in findings))
-        case, _ = await r.cases.create({
-            "_id": command.id, "case_reference": reference, "conversation_key": conversation["_id"],
-            "department": conversation.get("department"), "opened_by": actor.model_dump(include={"user_id", "name"}),
-            "opened_at": now, "due_at": handover_due(policy=r.policy, calendar=r.calendar, opened_at=now),
-            "status": "open", "reason": body.reason, "language": language,
-            "public": {"channel": conversation.get("channel"), "reply_id": f"{command.id}:holding" if holding else None,
-                       "text": holding},
-            "private": {"channel": plan.private_channel, "recipient_id": plan.recipient_id, "account_id": plan.account_id,
-                        "reply_id": f"{command.id}:private", "text": opening, "conversation_key": None},
-        })
+        try:
+            case = await _open_case(r, command, conversation, plan, reference, holding, opening, language, now)
+            break
+        except ReferenceTaken:
+            continue
+    if case is None:
+        raise RuntimeError("could not allocate a free case reference")
     reference = case["case_reference"]
     after = conversation
     if conversation.get("handover_id") != command.id:
@@ -96,6 +94,23 @@ async def handover(r: Responder, command: InboxCommand, conversation: dict) -> O
                            "holding_reply_id": case["public"]["reply_id"], "private_reply_id": case["private"]["reply_id"]})
 
 
+async def _open_case(r: Responder, command: InboxCommand, conversation: dict, plan, reference: str,
+                     holding: str | None, opening: str, language: str, now) -> dict:
+    body: HandoverCommand = command.body
+    actor = command.actor
+    case, _ = await r.cases.create({
+        "_id": command.id, "case_reference": reference, "conversation_key": conversation["_id"],
+        "department": conversation.get("department"), "opened_by": actor.model_dump(include={"user_id", "name"}),
+        "opened_at": now, "due_at": handover_due(policy=r.policy, calendar=r.calendar, opened_at=now),
+        "status": "open", "reason": body.reason, "language": language,
+        "public": {"channel": conversation.get("channel"), "reply_id": f"{command.id}:holding" if holding else None,
+                   "text": holding},
+        "private": {"channel": plan.private_channel, "recipient_id": plan.recipient_id, "account_id": plan.account_id,
+                    "reply_id": f"{command.id}:private", "text": opening, "conversation_key": None},
+    })
+    return case
+
+
 async def link_private_thread(r: Responder, case: dict, conversation: dict, message_id: str) -> None:
     """The citizen answered on the private channel: link that conversation to the public one."""
     key = conversation["_id"]
@@ -112,7 +127,8 @@ async def link_private_thread(r: Responder, case: dict, conversation: dict, mess
     if not conversation.get("assignee"):
         fields.update(assignee=case["opened_by"]["user_id"], assignee_name=case["opened_by"]["name"], status=ASSIGNED)
     await r.conversations.set_fields(key, fields)
-    await r.conversations.set_fields(case["conversation_key"], {"linked_conversations": [key]})
+    async with r.lock(case["conversation_key"]):  # taken inside the private side's lock, never the other way round
+        await r.conversations.set_fields(case["conversation_key"], {"linked_conversations": [key]})
     linked = await r.conversations.get(key)
     for side, other in ((key, case["conversation_key"]), (case["conversation_key"], key)):
         await r.emit(event_id=f"{case['_id']}:linked:{side}", type=E.HANDOVER_LINKED,

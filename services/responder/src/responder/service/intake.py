@@ -21,6 +21,11 @@ DECISION = ("department", "urgency", "abuse", "language", "needs_review", "class
 async def on_message(r: Responder, message: InboundMessage) -> None:
     if r.recent.get(f"m:{message.id}") or not r.serves(message.conversation_key):
         return  # a duplicate delivery, or another organisation's account
+    async with r.lock(message.conversation_key):
+        await _on_message(r, message)
+
+
+async def _on_message(r: Responder, message: InboundMessage) -> None:
     stored = await r.conversations.message(message.id) or {}
     if stored.get("intake_done"):
         r.recent.put(f"m:{message.id}")
@@ -112,6 +117,11 @@ async def _plan_sla(r: Responder, conversation: dict, *, start) -> dict:
 async def on_triage(r: Responder, result: TriageResult) -> None:
     if not r.serves(result.conversation_key):
         return
+    async with r.lock(result.conversation_key):
+        await _on_triage(r, result)
+
+
+async def _on_triage(r: Responder, result: TriageResult) -> None:
     decided = result.model_dump(mode="json", include=set(DECISION))
     if r.recent.get(f"t:{result.message_id}") == decided:
         return  # the same decision delivered again (or made again by another triage replica): nothing changes

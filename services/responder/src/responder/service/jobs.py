@@ -37,24 +37,32 @@ async def check_sla(r: Responder) -> int:
         for clock in sla.CLOCKS
     ]}
     raised = 0
-    for conversation in await r.conversations.find(query):
-        clocks = conversation["sla"]
-        for finding in sla.findings(clocks, now):
-            flag = "breached" if finding.kind == "breach" else "warned"
-            event_id = f"sla:{conversation['_id']}:{finding.clock}:{finding.kind}:{clocks['start'].isoformat()}"
-            label = finding.clock.replace("_", " ")
-            await r.emit(event_id=event_id, type=E.SLA_BREACHED if finding.kind == "breach" else E.SLA_WARNING,
-                         summary=f"{label} {'target missed' if finding.kind == 'breach' else 'due soon'}",
-                         conversation_key=conversation["_id"], conversation=conversation,
-                         data={"clock": finding.clock, "due": finding.due.isoformat(),
-                               "urgency": clocks["target"]["urgency"], "calendar": clocks["target"]["calendar"]})
-            await r.conversations.set_fields(conversation["_id"], {f"sla.{finding.clock}.{flag}": True})
-            await r.audit_system(entry_id=event_id, action=f"sla_{finding.kind}", conversation=conversation,
-                                 conversation_key=conversation["_id"],
-                                 details={"clock": finding.clock, "due": finding.due.isoformat()})
-            if finding.kind == "breach" and conversation.get("urgency") in ("critical", "high"):
-                await raise_duty_alert(r, conversation, reason=f"sla_breach_{finding.clock}")
-            raised += 1
+    for found in await r.conversations.find(query):
+        async with r.lock(found["_id"]):
+            raised += await _check_conversation(r, await r.conversations.get(found["_id"]) or found, now)
+    return raised
+
+
+async def _check_conversation(r: Responder, conversation: dict, now) -> int:
+    if conversation.get("status") in FINISHED or not conversation.get("sla"):
+        return 0
+    clocks, raised = conversation["sla"], 0
+    for finding in sla.findings(clocks, now):
+        flag = "breached" if finding.kind == "breach" else "warned"
+        event_id = f"sla:{conversation['_id']}:{finding.clock}:{finding.kind}:{clocks['start'].isoformat()}"
+        label = finding.clock.replace("_", " ")
+        await r.emit(event_id=event_id, type=E.SLA_BREACHED if finding.kind == "breach" else E.SLA_WARNING,
+                     summary=f"{label} {'target missed' if finding.kind == 'breach' else 'due soon'}",
+                     conversation_key=conversation["_id"], conversation=conversation,
+                     data={"clock": finding.clock, "due": finding.due.isoformat(),
+                           "urgency": clocks["target"]["urgency"], "calendar": clocks["target"]["calendar"]})
+        await r.conversations.set_fields(conversation["_id"], {f"sla.{finding.clock}.{flag}": True})
+        await r.audit_system(entry_id=event_id, action=f"sla_{finding.kind}", conversation=conversation,
+                             conversation_key=conversation["_id"],
+                             details={"clock": finding.clock, "due": finding.due.isoformat()})
+        if finding.kind == "breach" and conversation.get("urgency") in ("critical", "high"):
+            await raise_duty_alert(r, conversation, reason=f"sla_breach_{finding.clock}")
+        raised += 1
     return raised
 
 
@@ -62,17 +70,21 @@ async def check_handovers(r: Responder) -> int:
     now = r.now()
     breached = 0
     for case in await r.cases.due(now):
-        if not await r.cases.update(case["_id"], {"breached": True, "breached_at": now}, only_if={"breached": {"$ne": True}}):
-            continue
-        event_id = f"sla:{case['_id']}:handover:breach"
-        await r.emit(event_id=event_id, type=E.SLA_BREACHED, summary=f"{case['case_reference']}: private thread not answered in time",
-                     conversation_key=case["conversation_key"],
-                     data={"clock": "handover", "case_reference": case["case_reference"], "due": case["due_at"].isoformat()})
-        await r.audit_system(entry_id=event_id, action="sla_breach", conversation=None,
-                             conversation_key=case["conversation_key"],
-                             details={"clock": "handover", "case_reference": case["case_reference"]})
-        breached += 1
+        async with r.lock(case["conversation_key"]):
+            breached += await _breach_handover(r, case, now)
     return breached
+
+
+async def _breach_handover(r: Responder, case: dict, now) -> int:
+    if not await r.cases.update(case["_id"], {"breached": True, "breached_at": now}, only_if={"breached": {"$ne": True}}):
+        return 0
+    event_id = f"sla:{case['_id']}:handover:breach"
+    await r.emit(event_id=event_id, type=E.SLA_BREACHED, summary=f"{case['case_reference']}: private thread not answered in time",
+                 conversation_key=case["conversation_key"],
+                 data={"clock": "handover", "case_reference": case["case_reference"], "due": case["due_at"].isoformat()})
+    await r.audit_system(entry_id=event_id, action="sla_breach", conversation=None, conversation_key=case["conversation_key"],
+                         details={"clock": "handover", "case_reference": case["case_reference"]})
+    return 1
 
 
 async def assign_waiting(r: Responder) -> int:
@@ -86,16 +98,19 @@ async def assign_waiting(r: Responder) -> int:
     query.update({"status": {"$in": list(UNTOUCHED)}, "assignee": None, "routing_blocked": {"$ne": True},
                   "needs_review": {"$ne": True}})
     assigned = 0
-    for conversation in await r.conversations.find(query, limit=100):
-        if await assignment.auto_assign(r, conversation, cause="backlog") is not None:
-            assigned += 1
+    for found in await r.conversations.find(query, limit=100):
+        async with r.lock(found["_id"]):
+            conversation = await r.conversations.get(found["_id"]) or found
+            if await assignment.auto_assign(r, conversation, cause="backlog") is not None:
+                assigned += 1
     return assigned
 
 
 async def republish_stuck(r: Responder) -> int:
     stuck = await r.replies.undispatched(r.now() - STUCK_AFTER)
     for reply in stuck:
-        await replies.republish(r, reply)
+        async with r.lock(reply["conversation_key"]):
+            await replies.republish(r, reply)
     return len(stuck)
 
 

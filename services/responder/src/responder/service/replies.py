@@ -187,6 +187,7 @@ def outbound_command(reply: dict) -> OutboundCommand:
 
 async def dispatch(r: Responder, reply: dict) -> bool:
     """Publish the reply's outbound command if it is approved and nobody has yet; True when this call did."""
+    reply = await r.replies.get(reply["_id"]) or reply
     if reply.get("status") != "approved" or not await r.replies.claim_dispatch(reply["_id"], r.now()):
         return False
     try:
@@ -210,6 +211,13 @@ async def republish(r: Responder, reply: dict) -> None:
 
 async def on_status(r: Responder, status: ReplyStatus) -> None:
     """A connector's answer for one outbound command."""
+    if not r.serves(status.conversation_key):
+        return
+    async with r.lock(status.conversation_key):
+        await _on_status(r, status)
+
+
+async def _on_status(r: Responder, status: ReplyStatus) -> None:
     reply = await r.replies.get(status.command_id)
     if reply is None:
         return  # not one of ours (another deployment on the same broker)

@@ -106,10 +106,9 @@ class TriageClassifier:
             class_index = {c: j for j, c in enumerate(model.classes)}
             self._tax_to_model = np.array([class_index.get(d, -1) for d in self.departments])
         priors = [d.prior for d in taxonomy.departments]
-        # prior correction (see `Department.prior`); departments without a prior get the mean of the others
+        # prior correction (see `Department.prior`); a department without a prior gets an equal share
         if any(p is not None for p in priors):
-            known = [p for p in priors if p is not None]
-            self._prior = np.array([p if p is not None else sum(known) / len(known) for p in priors])
+            self._prior = np.array([p if p is not None else 1.0 / len(priors) for p in priors])
             self._prior = self._prior / self._prior.sum() * len(priors)
         else:
             self._prior = None
@@ -141,11 +140,10 @@ class TriageClassifier:
             model_probs, x = self.model.predict_proba([text_features(low, tk) for low, tk in zip(lows, toks, strict=True)])
             probs = np.zeros((len(texts), n_dep))
             probs[:, self._model_to_tax] = model_probs
-            if self._prior is not None:
-                probs *= self._prior
-                probs /= np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)
             has_kw = kw_dist.sum(axis=1) > 0
             blended = np.where(has_kw[:, None], (1 - self.keyword_weight) * probs + self.keyword_weight * kw_dist, probs)
+            if self._prior is not None:
+                blended = blended * self._prior
             blended /= blended.sum(axis=1, keepdims=True)
             top_classes = self._tax_to_model[blended.argmax(axis=1)]
             features = self.model.top_features(x, np.maximum(top_classes, 0), k=12)

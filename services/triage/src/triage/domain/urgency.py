@@ -112,6 +112,7 @@ def _build_lexicon() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, .
 
 _SINGLE, _MULTI, _LONGEST = _build_lexicon()
 _MULTI_FIRST = frozenset(k.split(" ")[0] for k in _MULTI)
+_ANY = frozenset(_SINGLE) | _MULTI_FIRST
 
 
 def _split(toks: list[str]) -> list[str]:
@@ -133,7 +134,7 @@ def concepts(toks: list[str]) -> list[str]:
     n = len(words)
     skip_to = 0
     for i, w in enumerate(words):
-        if i < skip_to:
+        if i < skip_to or (w not in _ANY and not w.isdigit()):
             continue
         found: tuple[str, ...] = _SINGLE.get(w, ())
         if w in _MULTI_FIRST:
@@ -207,9 +208,14 @@ class UrgencyModel:
         """The features that pushed this message hardest towards critical."""
         x = self.vectorizer.transform([urgency_features(toks)])
         contrib = x.data * self.clf.coef_[0, x.indices]
-        names = self.vectorizer.get_feature_names_out()
+        names = _NAMES.get(id(self.vectorizer))
+        if names is None:
+            names = _NAMES[id(self.vectorizer)] = self.vectorizer.get_feature_names_out()
         order = np.argsort(-contrib)[:k]
         return [str(names[x.indices[j]]) for j in order if contrib[j] > 0]
+
+
+_NAMES: dict[int, np.ndarray] = {}
 
 
 def _fit_once(feats: list[list[str]], y: np.ndarray, weights: np.ndarray, c: float):

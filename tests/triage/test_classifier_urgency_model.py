@@ -1,0 +1,81 @@
+"""The learned urgency model next to the rules: concepts, negation, the shipped model, and fresh wording.
+
+`fixtures/urgent_fresh.jsonl` holds two rounds written as unseen sets (round A before the urgency model was
+added, round B after it was built). Measured when each was still unseen, with the shipped model of the time:
+  round A: critical recall 0.24 with the rules alone, 0.78 with rules OR model;
+  round B: 0.48 with the rules alone, 0.76 with rules OR model (written after the change, never tuned on).
+The floors below keep those gains; they are not the 0.95 target, which unseen wording does not reach yet.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from triage.domain import load_classifier
+from triage.domain.features import tokens
+from triage.domain.taxonomy import load_taxonomy
+from triage.domain.training import Row, fit, urgency_seed_rows
+from triage.domain.urgency import RULE_ID, concepts, urgency_features
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_concepts_with_negation_and_routine_phrases():
+    assert "harm" in concepts(tokens("he hit her again last night"))
+    assert "neg:harm" in concepts(tokens("nobody was hurt"))
+    found = concepts(tokens("the fire door is propped open"))
+    assert "routine" in found and "fire" not in found
+    assert "child" in concepts(tokens("my 6 year old is on her own"))
+
+
+def test_features_keep_concept_pairs_not_generic_words():
+    feats = urgency_features(tokens("I'm going to see him, the kids are alone and hungry"))
+    assert "p:alone+child" in feats and "c:deprived" in feats
+    assert "going" not in feats and "see" not in feats
+
+
+def test_shipped_model_has_an_urgency_model_and_it_explains_itself():
+    clf = load_classifier()
+    assert clf.model is not None and clf.model.urgency is not None
+    assert 0.5 <= clf.model.urgency.threshold < 1.0
+    c = clf.classify("my sister's partner put his hands round her throat and she is too scared to go home")
+    assert c.urgency == "critical"
+
+
+def test_training_fits_an_urgency_model_even_without_urgency_labels():
+    taxonomy = load_taxonomy()
+    rows = [Row(text=r.text, department=r.department) for r in urgency_seed_rows()]
+    model = fit(rows, taxonomy=taxonomy, version="t")
+    assert model.urgency is not None
+    assert model.manifest["urgency_model"]["critical"] >= 20
+
+
+@pytest.fixture(scope="module")
+def fresh():
+    rows = [json.loads(line) for line in (FIXTURES / "urgent_fresh.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return list(zip(rows, load_classifier().classify_batch([r["text"] for r in rows]), strict=True))
+
+
+def test_fresh_rounds_recall_and_false_alarms(fresh):
+    critical = [(r, c) for r, c in fresh if r["urgency"] == "critical"]
+    decoys = [(r, c) for r, c in fresh if r["urgency"] == "normal"]
+    assert len(critical) >= 80 and len(decoys) >= 80
+    recall = sum(c.urgency == "critical" for _, c in critical) / len(critical)
+    false_alarm = sum(c.urgency == "critical" for _, c in decoys) / len(decoys)
+    assert recall >= 0.75, [r["text"] for r, c in critical if c.urgency != "critical"]
+    assert false_alarm <= 0.15, [r["text"] for r, c in decoys if c.urgency == "critical"]
+    assert any(RULE_ID in c.rules_fired for _, c in critical)
+
+
+def test_department_priors_correct_the_model(tmp_path):
+    from triage.domain.taxonomy import default_taxonomy_path
+
+    text = default_taxonomy_path().read_text(encoding="utf-8")
+    tilted = text.replace("  - id: police\n    name: Police\n", "  - id: police\n    name: Police\n    prior: 0.0001\n")
+    assert tilted != text
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(tilted, encoding="utf-8")
+    message = "My bike was stolen from the rack outside the shops, it had a police marking on it"
+    assert load_classifier().classify(message).department == "police"
+    assert load_classifier(taxonomy_path=path).classify(message).department != "police"
