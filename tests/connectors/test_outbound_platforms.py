@@ -200,3 +200,17 @@ async def test_unsupported_actions_are_rejected(env) -> None:
         await twilio.send(ctx, command(Channel.SMS, OutboundAction.HIDE_COMMENT, f"sms:{NUMBER}:+44"))
     with pytest.raises(Rejected, match="unsupported_action"):
         await meta.send(ctx, command(Channel.MESSENGER, OutboundAction.PUBLIC_REPLY, f"messenger:{PAGE}:1"))
+
+
+def test_serves_only_the_accounts_it_holds_credentials_for(env) -> None:
+    from connectors.outbound.context import serves
+
+    ctx, _ = env
+    assert serves(ctx.settings, command(Channel.MESSENGER, OutboundAction.DIRECT_MESSAGE, f"messenger:{PAGE}:1"))
+    assert not serves(ctx.settings, command(Channel.MESSENGER, OutboundAction.DIRECT_MESSAGE, "messenger:999:1"))
+    assert serves(ctx.settings, command(Channel.X, OutboundAction.PUBLIC_REPLY, f"x:{X_ACCOUNT}:1"))
+    assert serves(ctx.settings, command(Channel.SMS, OutboundAction.DIRECT_MESSAGE, f"sms:{NUMBER}:+44"))  # any number
+    limited = ctx.settings.model_copy(update={"twilio_numbers": ["+441"], "email_mailboxes": ["A@x.gov.uk"]})
+    assert not serves(limited, command(Channel.SMS, OutboundAction.DIRECT_MESSAGE, f"sms:{NUMBER}:+44"))
+    assert serves(limited, command(Channel.EMAIL, OutboundAction.DIRECT_MESSAGE, "email:a@x.gov.uk:r", account_id="a@x.gov.uk"))
+    assert serves(ctx.settings, command(Channel.WEBFORM, OutboundAction.DIRECT_MESSAGE, "webform:civic-inbox:WF-1"))

@@ -152,3 +152,17 @@ async def test_a_status_not_published_is_published_on_redelivery(env) -> None:
     await sender.handle(command)
     assert [s.status for s in publisher.statuses] == [SendStatus.SENT]
     assert len(await sends(client, "Kafka hiccup reply.")) == 1
+
+
+async def test_commands_for_accounts_served_elsewhere_are_left_alone(env) -> None:
+    sender, publisher, _, client, stores = env
+    sender.ctx = sender.ctx.__class__(client=sender.ctx.client, stores=sender.ctx.stores,
+                                      settings=sender.ctx.settings.model_copy(update={"outbound_only_own_accounts": True}))
+    other = OutboundCommand(id=str(uuid.uuid4()), conversation_key="messenger:555:p6", channel=Channel.MESSENGER,
+                            account_id="555", action=OutboundAction.DIRECT_MESSAGE, text="not ours",
+                            requested_by="agent-7", requested_at=datetime.now(UTC))
+    await sender.handle(other)
+    assert publisher.statuses == [] and await stores.outbox.get(other.id) is None
+    await open_window(stores, "p6")
+    await sender.handle(messenger_command("ours", "p6"))
+    assert [s.status for s in publisher.statuses] == [SendStatus.SENT]

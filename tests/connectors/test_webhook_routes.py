@@ -60,8 +60,9 @@ async def test_meta_instagram_delivery_is_published(client, app) -> None:
     assert response.status_code == 200 and response.text == "EVENT_RECEIVED"
     [m] = app.state.publisher.published
     assert m.channel.value == "instagram"
-    [health] = app.state.health.snapshot()
-    assert health.channel.value == "instagram" and health.last_event_at is not None
+    health = {h.channel.value: h for h in app.state.health.snapshot()}
+    assert health["instagram"].last_event_at is not None
+    assert health["webform"].account_id == "civic-inbox" and health["webform"].last_event_at is None  # configured, quiet
 
 
 # --- X
@@ -243,7 +244,7 @@ async def test_contact_form_submits_through_open311(client, app) -> None:
 
 async def test_channel_health_endpoint_and_metrics(client, app) -> None:
     app.state.health.failure("x", "1", "401: Unauthorized", credentials=True)
-    [h] = (await client.get("/api/channel-health")).json()
-    assert h["channel"] == "x" and h["credentials_rejected"] is True and h["consecutive_failures"] == 1
+    [h] = [h for h in (await client.get("/api/channel-health")).json() if h["channel"] == "x"]
+    assert h["account_id"] == "1" and h["credentials_rejected"] is True and h["consecutive_failures"] == 1
     metrics = (await client.get("/metrics")).text
     assert 'connectors_channel_credentials_rejected{account="1",channel="x"} 1.0' in metrics

@@ -39,7 +39,7 @@ async def test_a_reply_delivered_twice_reaches_the_platform_once(system: System)
     convo = await arrive(system, comment(system, "The street light outside 14 Elm Grove has been out for a week."))
     key = convo["id"]
     agent = await system.sign_in("t-agent")
-    text = f"Thanks for letting us know, we have reported it ({uuid.uuid4().hex[:6]})."
+    text = f"Thanks for letting us know, we have reported it ({uuid.uuid4().int % 900000 + 100000})."
     headers = {"Idempotency-Key": uuid.uuid4().hex}
     first = await agent.post(f"/api/conversations/{key}/reply", json={"text": text}, headers=headers)
     again = await agent.post(f"/api/conversations/{key}/reply", json={"text": text}, headers=headers)
@@ -73,13 +73,13 @@ async def test_a_reply_delivered_twice_reaches_the_platform_once(system: System)
 async def test_a_reply_that_needs_approval_waits_until_a_supervisor_approves(system: System) -> None:
     convo = await arrive(system, comment(system, "There is a large pothole on Mill Road near the bus stop."))
     key = convo["id"]
-    newbie_id, password = f"t-new-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
+    newbie_id, password = f"t-new-{uuid.uuid4().int % 900000 + 100000}", uuid.uuid4().hex
     await system.apps["inbox"].state.users.create_user(user_id=newbie_id, name="New Starter", role="agent",
                                                        password=password, departments=["*"],
                                                        staff_since=date.today().isoformat())
     system.passwords[newbie_id] = password
     newbie = await system.sign_in(newbie_id)
-    text = f"We have asked the highways team to inspect it ({uuid.uuid4().hex[:6]})."
+    text = f"We have asked the highways team to inspect it ({uuid.uuid4().int % 900000 + 100000})."
     state = await act(newbie, key, "reply", {"text": text})
     reply_id = state["command_id"]
     assert state["result"]["status"] == "awaiting_approval"

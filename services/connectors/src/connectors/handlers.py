@@ -13,18 +13,18 @@ from connectors.outbound.sender import Sender
 
 
 def register(broker: KafkaBroker, *, settings: Settings, sender: Sender, ledger: Ledger) -> None:
-    consumer = Consumer(broker, service="connectors")
+    ledger_group, outbound_group = f"{settings.group_id}-ledger", f"{settings.group_id}-outbound"
+    recorded = Consumer(broker, service="connectors", group=ledger_group)
+    outbound = Consumer(broker, service="connectors", group=outbound_group)
 
     @broker.subscriber(MESSAGE_RECEIVED.name, title="record last inbound time and thread of each message",
-                       group_id=f"{settings.group_id}-ledger", auto_offset_reset="earliest",
-                       ack_policy=AckPolicy.NACK_ON_ERROR)
+                       group_id=ledger_group, auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_message_received(msg: KafkaMessage) -> None:
-        await consumer.handle(msg, InboundMessage, ledger.record_inbound)
+        await recorded.handle(msg, InboundMessage, ledger.record_inbound)
 
     topics = [OUTBOUND[c].name for c in settings.outbound_channels]
     if topics:
-        @broker.subscriber(*topics, title="send replies and moderation actions",
-                           group_id=f"{settings.group_id}-outbound", auto_offset_reset=settings.outbound_offset_reset,
-                           ack_policy=AckPolicy.NACK_ON_ERROR)
+        @broker.subscriber(*topics, title="send replies and moderation actions", group_id=outbound_group,
+                           auto_offset_reset=settings.outbound_offset_reset, ack_policy=AckPolicy.NACK_ON_ERROR)
         async def on_outbound(msg: KafkaMessage) -> None:
-            await consumer.handle(msg, OutboundCommand, sender.handle)
+            await outbound.handle(msg, OutboundCommand, sender.handle)

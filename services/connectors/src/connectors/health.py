@@ -46,6 +46,11 @@ class HealthTracker:
                 value = value.timestamp()
             gauge.labels(*labels).set(float(value or 0))
 
+    def known(self, channel: Channel, account: str) -> None:
+        """A configured account: listed (and published) before anything happens on it."""
+        if (Channel(channel), account) not in self._state:
+            self._update(channel, account)
+
     def event(self, channel: Channel, account: str) -> None:
         self._update(channel, account, last_event_at=datetime.now(UTC))
 

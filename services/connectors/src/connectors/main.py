@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
+from civic_contracts import Channel
 from civic_eventing import KafkaRuntime, ops_router, setup_telemetry
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -60,6 +61,18 @@ async def _prune_tokens(stores: Stores, settings: Settings) -> None:
             log.warning("pruning Mailgun tokens failed: %s", exc)
 
 
+def configured_accounts(settings: Settings) -> dict[Channel, list[str]]:
+    """The organisation's accounts the settings name, per channel (for channel health). Meta tokens do not say
+    whether an id is a Page or an Instagram account, so Meta accounts appear with their first event."""
+    return {
+        Channel.X: sorted({*settings.x_user_tokens, *settings.x_poll_accounts}),
+        Channel.YOUTUBE: sorted({*settings.youtube_access_tokens, *settings.youtube_channel_ids}),
+        Channel.SMS: settings.twilio_numbers, Channel.WHATSAPP: settings.twilio_numbers,
+        Channel.EMAIL: settings.email_mailboxes,
+        Channel.WEBFORM: [settings.open311_jurisdiction_id] if settings.open311_api_keys else [],
+    }
+
+
 def create_app(
     settings: Settings, *, tracer_provider: TracerProvider | None = None,
     platform_transport: httpx.AsyncBaseTransport | None = None,
@@ -83,6 +96,9 @@ def create_app(
         *(XMentionsPoller(a, ctx=ctx, publisher=publisher, health=tracker) for a in settings.x_poll_accounts),
         *(YouTubeCommentsPoller(c, ctx=ctx, publisher=publisher, health=tracker) for c in settings.youtube_channel_ids),
     ]}
+    for channel, accounts in configured_accounts(settings).items():
+        for account in accounts:
+            tracker.known(channel, account)
     try:
         services = webform.load_services(settings.open311_taxonomy_path)
     except ValueError as exc:

@@ -48,7 +48,9 @@ class ConversationReader:
 
     @staticmethod
     def _view(doc: dict, messages: list[MessageView]) -> ConversationView:
-        return ConversationView(id=doc["_id"], messages=messages, **{k: v for k, v in doc.items() if k != "_id"})
+        fields = {k: v for k, v in doc.items() if k not in ("_id", "message_count")}
+        # Counted from the messages shown, so the two always agree (responder writes them one after the other).
+        return ConversationView(id=doc["_id"], messages=messages, message_count=len(messages), **fields)
 
     async def get(self, key: str) -> dict | None:
         return await self.conversations.find_one({"_id": key})

@@ -30,6 +30,8 @@ class InboxIndex:
         self.fields = fields
         self.keep_days = keep_days
         self.entries: dict[str, dict] = {}
+        self.version = 0  # changes with every change of `entries`: sorted orders are cached per version
+        self._sorted: dict[tuple, tuple[int, list[dict]]] = {}
         self.ready = asyncio.Event()
         self.loaded_at: datetime | None = None
         self.load_seconds: float | None = None
@@ -94,6 +96,7 @@ class InboxIndex:
             if entry is not None:
                 _set_snippet(entry, m)
         self.entries = entries
+        self.version += 1
         self.loaded_at = datetime.now(UTC)
         self.load_seconds = time.monotonic() - started
         self.ready.set()
@@ -114,6 +117,7 @@ class InboxIndex:
     async def _apply(self, key: str, message_id: str | None) -> None:
         try:
             doc = await self.db["conversations"].find_one({"_id": key}, projection=dict.fromkeys(self.fields, True))
+            self.version += 1
             if doc is None:
                 self.entries.pop(key, None)
             else:
@@ -128,6 +132,7 @@ class InboxIndex:
                     if message is not None:
                         _set_snippet(doc, message, replace_same=True)
                 self.entries[key] = doc
+                self.version += 1
         except Exception as exc:  # noqa: BLE001 - one failed refresh: reload everything rather than be wrong
             log.warning("inbox index: refreshing %s failed (%s); reloading", key, exc)
             self._reload.set()
@@ -159,7 +164,14 @@ class InboxIndex:
         return [entry] if entry is not None and matching.matches(entry, query) else []
 
     def select(self, query: dict, sort: list[tuple[str, int]]) -> list[dict]:
-        return matching.sort_docs([d for d in self.entries.values() if matching.matches(d, query)], sort)
+        """The entries matching `query`, in `sort` order."""
+        spec = tuple(sort)
+        cached = self._sorted.get(spec)
+        if cached is None or cached[0] != self.version:
+            cached = (self.version, matching.sort_docs(list(self.entries.values()), sort))
+            self._sorted[spec] = cached
+        predicate = matching.compile_query(query)
+        return [d for d in cached[1] if predicate(d)]
 
 
 def _set_snippet(entry: dict, message: dict, *, replace_same: bool = False) -> None:

@@ -135,13 +135,17 @@ async def messages_of(db, key: str) -> list[dict]:
     return [m async for m in cursor]
 
 
-async def earlier_conversations(db, principal: Principal, conversation: dict, limit: int = 10) -> list[dict]:
-    """The same citizen's other conversations on this channel, newest first."""
+async def earlier_conversations(db, principal: Principal, conversation: dict, limit: int = 10,
+                                index=None) -> list[dict]:
+    """The same citizen's other conversations on this channel, newest first (from the in-memory list when it
+    is loaded: open ones and those of the last weeks)."""
     author = (conversation.get("author") or {}).get("platform_id")
     if not author:
         return []
     query = {"$and": [{"channel": {"$eq": conversation.get("channel")}}, {"author.platform_id": {"$eq": author}},
                       {"_id": {"$ne": conversation["_id"]}}, *({k: v} for k, v in principal.scope().items())]}
+    if index is not None and index.ready.is_set():
+        return index.select(query, SORTS["newest"])[:limit]
     cursor = db["conversations"].find(query, projection=dict.fromkeys(LIST_FIELDS, True))
     return [c async for c in cursor.sort([("last_message_at", DESCENDING)]).limit(limit)]
 

@@ -63,7 +63,8 @@ async def page(request: Request, principal: Principal, key: str, *, error: str |
     return render.render(
         request, "conversation.html", principal=principal, status_code=status_code,
         title=f"Conversation with {fill['name'] or 'a citizen'}", error=error, **context,
-        earlier=await queries.earlier_conversations(db, principal, conversation), canned=canned, fill=fill,
+        earlier=await queries.earlier_conversations(db, principal, conversation, index=request.app.state.inbox_index),
+        canned=canned, fill=fill,
         hints=approval_hints(principal, conversation, policy), staff=staff,
         departments=request.app.state.web_settings.departments, policy=policy,
     )

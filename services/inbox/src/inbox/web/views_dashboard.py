@@ -20,7 +20,11 @@ async def dashboard_page(request: Request, principal: WebPrincipal) -> Response:
     since = (now - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
     db = request.app.state.reader.conversations.database
     query = {"$and": [{"first_message_at": {"$gte": since}}, *({k: v} for k, v in principal.scope().items())]}
-    docs = [d async for d in db["conversations"].find(query, projection=dict.fromkeys(FIELDS, True)).limit(100_000)]
+    index = request.app.state.inbox_index
+    if index is not None and index.ready.is_set() and days <= index.keep_days:
+        docs = index.select(query, [])  # every conversation that started in the window is in the list
+    else:
+        docs = [d async for d in db["conversations"].find(query, projection=dict.fromkeys(FIELDS, True)).limit(100_000)]
     figures = dashboard.compute(docs, since=since, now=now)
     try:
         incidents = [i for i in await load_incidents(request, principal) if i.status != "closed"]

@@ -34,21 +34,9 @@ class ConversationStore:
             await self.conversations.create_index([(field, ASCENDING), ("last_message_at", DESCENDING)])
 
     async def store_message(self, message: InboundMessage, *, counted: bool) -> dict:
-        """Thread the message into its conversation, then store it (so whoever reads the message finds its
-        conversation complete); returns the conversation. `counted`: the message was stored before."""
-        update = {
-            # The author of the conversation is whoever wrote first.
-            "$setOnInsert": {"status": NEW, "author": message.author.model_dump()},
-            "$set": {"channel": message.channel.value, "account_id": message.account_id, "kind": message.kind.value},
-            "$min": {"first_message_at": message.sent_at},
-            "$max": {"last_message_at": message.sent_at},
-            "$inc": {"rev": 1, "message_count": 0 if counted else 1},
-        }
-        conversation = await self._find_and_upsert(message.conversation_key, update)
-        if "author" not in conversation:  # created by a triage result that arrived first
-            conversation = await self._find_and_upsert(
-                message.conversation_key, {"$set": {"author": message.author.model_dump()}, "$inc": {"rev": 1}}
-            )
+        """Store the message, then thread it into its conversation (created here, never by a triage result, so
+        a conversation is never seen without its first message); returns the conversation.
+        `counted`: the message was stored before."""
         doc = message.model_dump(mode="python", exclude={"id", "received_at"})
         doc["channel"] = message.channel.value
         doc["kind"] = message.kind.value
@@ -60,14 +48,23 @@ class ConversationStore:
         except DuplicateKeyError:
             # Two deliveries raced on the upsert: the other one stored it; apply ours as an update.
             await self.messages.update_one({"_id": message.id}, {"$set": doc})
-        return conversation
+        update = {
+            # The author of the conversation is whoever wrote first.
+            "$setOnInsert": {"status": NEW, "author": message.author.model_dump()},
+            "$set": {"channel": message.channel.value, "account_id": message.account_id, "kind": message.kind.value},
+            "$min": {"first_message_at": message.sent_at},
+            "$max": {"last_message_at": message.sent_at},
+            "$inc": {"rev": 1, "message_count": 0 if counted else 1},
+        }
+        return await self._find_and_upsert(message.conversation_key, update)
 
     async def mark_intake_done(self, message_id: str) -> None:
         await self.messages.update_one({"_id": message_id}, {"$set": {"intake_done": True}})
 
-    async def store_triage(self, result: TriageResult, decide: Callable[[dict], dict]) -> dict:
+    async def store_triage(self, result: TriageResult, decide: Callable[[dict], dict]) -> dict | None:
         """Store the result and route the conversation with routing fields plus what `decide(conversation as
-        it will be)` adds (the SLA clocks); returns the conversation after."""
+        it will be)` adds (the SLA clocks); returns the conversation after, or None when the message (and so
+        the conversation) has not landed yet."""
         fields = {"triage": result.model_dump(mode="python"), "conversation_key": result.conversation_key}
         try:
             await self.messages.update_one({"_id": result.message_id}, {"$set": fields}, upsert=True)
@@ -76,11 +73,9 @@ class ConversationStore:
         status = "needs_review" if result.needs_review else NEW
         for _ in range(10):
             current = await self.conversations.find_one({"_id": result.conversation_key})
-            fields = routing_update(current, result)
             if current is None:
-                return await self._find_and_upsert(
-                    result.conversation_key, {"$set": fields, "$setOnInsert": {"status": status}, "$inc": {"rev": 1}}
-                )
+                return None  # the message has not landed yet: its intake applies the stored result
+            fields = routing_update(current, result)
             # The status moves only while no person has the conversation.
             if current.get("status") in UNTOUCHED and current.get("assignee") is None and not current.get("rerouted"):
                 fields["status"] = status

@@ -31,6 +31,10 @@ async def _on_message(r: Responder, message: InboundMessage) -> None:
         r.recent.put(f"m:{message.id}")
         return
     conversation = await r.conversations.store_message(message, counted=bool(stored.get("counted")))
+    if stored.get("triage") and not stored.get("counted"):
+        # Its triage result arrived first and waited on the message: route the conversation now.
+        await _apply_triage(r, TriageResult.model_validate(stored["triage"]))
+        conversation = await r.conversations.get(message.conversation_key) or conversation
     key = message.conversation_key
     if await _banned(r, author_key(message.channel.value, message.author.platform_id)):
         if not conversation.get("routing_blocked"):
@@ -129,7 +133,14 @@ async def _on_triage(r: Responder, result: TriageResult) -> None:
     if earlier and {k: earlier.get(k) for k in DECISION} == decided:
         r.recent.put(f"t:{result.message_id}", decided)
         return
+    await _apply_triage(r, result)
+
+
+async def _apply_triage(r: Responder, result: TriageResult) -> None:
+    decided = result.model_dump(mode="json", include=set(DECISION))
     conversation = await r.conversations.store_triage(result, lambda routed: _replanned(r, routed))
+    if conversation is None:
+        return  # kept on the message; applied when the message lands
     key = result.conversation_key
     if conversation.get("urgency") == "critical":
         await raise_duty_alert(r, conversation, reason="critical_message")
