@@ -17,7 +17,8 @@ def brokers() -> dict:
     from triage.main import create_app as triage_app
 
     apps = {
-        "connectors": connectors_app(ConnectorSettings(meta_app_secret="unused-for-docs", meta_verify_token="unused-for-docs")  # noqa: S106 - no request is served),
+        # Placeholder secrets: the app is only built to read its broker, it serves no request.
+        "connectors": connectors_app(ConnectorSettings(meta_app_secret="unused", meta_verify_token="unused")),  # noqa: S106
         "triage": triage_app(TriageSettings()),
         "responder": responder_app(ResponderSettings()),
     }
