@@ -42,6 +42,14 @@ export CONNECTORS_YOUTUBE_API_BASE_URL="${CONNECTORS_YOUTUBE_API_BASE_URL:-$SAND
 export CONNECTORS_TWILIO_API_BASE_URL="${CONNECTORS_TWILIO_API_BASE_URL:-$SANDBOX_URL/twilio}"
 export CONNECTORS_MAILGUN_API_BASE_URL="${CONNECTORS_MAILGUN_API_BASE_URL:-$SANDBOX_URL/mailgun}"
 export CONNECTORS_POLL_INTERVAL_SECONDS="${CONNECTORS_POLL_INTERVAL_SECONDS:-15}"
+# Demo staff accounts for the inbox, created (or their demo passwords renewed) at its start-up; the passwords
+# are made fresh for each run unless given, and printed below. Nothing is committed.
+demo_password() { "$PY" -c 'import secrets; print(secrets.token_urlsafe(12))'; }
+DEMO_ADMIN_PASSWORD="${DEMO_ADMIN_PASSWORD:-$(demo_password)}"
+DEMO_SUPERVISOR_PASSWORD="${DEMO_SUPERVISOR_PASSWORD:-$(demo_password)}"
+DEMO_AGENT_PASSWORD="${DEMO_AGENT_PASSWORD:-$(demo_password)}"
+DEMO_HIGHWAYS_PASSWORD="${DEMO_HIGHWAYS_PASSWORD:-$(demo_password)}"
+export INBOX_BOOTSTRAP_USERS="${INBOX_BOOTSTRAP_USERS:-admin:admin:$DEMO_ADMIN_PASSWORD;supervisor:supervisor:$DEMO_SUPERVISOR_PASSWORD;agent:agent:$DEMO_AGENT_PASSWORD;highways:department_staff:$DEMO_HIGHWAYS_PASSWORD:highways,street_lighting}"
 
 started_infra=0
 if ! bash deploy/infra.sh status >/dev/null 2>&1; then
@@ -106,6 +114,9 @@ Civic Inbox is running.
   Health             :8080 inbox, :8081 connectors, :8082 triage, :8083 responder  (/healthz, /metrics)
   Kafka              ${KAFKA_BOOTSTRAP_SERVERS}      MongoDB wire (FerretDB)  ${MONGODB_URI}
   Logs               $LOG/
+  Sign in (demo)     admin / $DEMO_ADMIN_PASSWORD    supervisor / $DEMO_SUPERVISOR_PASSWORD
+                     agent / $DEMO_AGENT_PASSWORD    highways (department staff) / $DEMO_HIGHWAYS_PASSWORD
+                     POST /api/auth/login {"username": ..., "password": ...}, or the web app at http://127.0.0.1:8080/
 Press Ctrl-C to stop everything this started.
 MSG
 wait -n "${pids[@]}" || true

@@ -155,3 +155,21 @@ async def test_openid_connect_sign_in(system: System) -> None:
 
 async def test_openid_connect_is_off_unless_configured(system: System) -> None:
     assert (await client(system).get("/api/auth/oidc/login")).status_code == 404
+
+
+async def test_demo_accounts_from_the_environment(system: System) -> None:
+    from inbox.admin import bootstrap, parse_bootstrap
+
+    suffix = uuid.uuid4().hex[:6]
+    spec = f"demo-{suffix}:supervisor:pw-one;staff-{suffix}:department_staff:pw-two:highways,waste"
+    assert [u["departments"] for u in parse_bootstrap(spec)] == [["*"], ["highways", "waste"]]
+    with pytest.raises(ValueError):
+        parse_bootstrap("nobody:wizard:pw")
+    users = system.apps["inbox"].state.users
+    assert await bootstrap(users, spec) == [f"demo-{suffix}", f"staff-{suffix}"]
+    assert await bootstrap(users, spec.replace("pw-one", "pw-new")) == []  # exists: its demo password is renewed
+    c = client(system)
+    assert (await c.post("/api/auth/login", json={"username": f"demo-{suffix}", "password": "pw-new"})).status_code == 200
+    # An account made any other way is never touched by the bootstrap.
+    assert await bootstrap(users, "t-agent:agent:hijack") == []
+    assert (await c.post("/api/auth/login", json={"username": "t-agent", "password": "hijack"})).status_code == 401

@@ -21,7 +21,7 @@ async def seeded(system: System) -> dict:
     return {"xss": xss, "pothole": pothole, "marker": marker}
 
 
-async def test_sign_in_filter_and_open_shows_citizen_text_as_text(new_page, seeded) -> None:
+async def test_sign_in_filter_and_open_shows_citizen_text_as_text(new_page, seeded, system: System) -> None:
     page = await new_page(None)
     await page.goto("/inbox")
     await page.wait_for_url("**/login?next=/inbox")
@@ -36,10 +36,20 @@ async def test_sign_in_filter_and_open_shows_citizen_text_as_text(new_page, seed
     await page.get_by_role("button", name="Apply filters").click()
     await page.wait_for_url("**department=waste**")
     rows = page.locator("#conversation-list li.row")
-    xss_row = rows.filter(has_text=seeded["marker"])
+    xss_row = page.locator(f'li.row[data-key="{seeded["xss"]["id"]}"]')
     await expect(xss_row).to_have_count(1)
     assert await page.locator(f'li.row[data-key="{seeded["pothole"]["id"]}"]').count() == 0
     await page.screenshot(path=shot("02-inbox-filtered-waste"), full_page=True)
+
+    # A new message for this view arrives while the list is open: its row appears without a reload.
+    await page.evaluate("window.__samePage = 'yes'")
+    key, payload = messenger(system, f"Overflowing litter bin by the bus stop on Canal Street ({seeded['marker']}-live)")
+    assert (await system.post_meta(payload)).status_code == 200
+    live_row = page.locator(f'li.row[data-key="{key}"]')
+    await expect(live_row).to_be_visible(timeout=60_000)
+    await expect(live_row).to_contain_text("Waste and recycling")
+    assert await page.evaluate("window.__samePage") == "yes"
+    await page.screenshot(path=shot("02b-inbox-new-row-live"), full_page=True)
 
     # Keyboard: focus the list, move with j, open with Enter.
     first = rows.first.locator("a.row-link")
@@ -81,6 +91,9 @@ async def test_reroute_then_hand_over(new_page, seeded) -> None:
     key = seeded["pothole"]["id"]
     page = await new_page("t-agent")
     await page.goto(f"/conversations/{key}")
+    await page.get_by_role("button", name="Assign to me").click()
+    await expect(page.locator("#conv-status")).to_contain_text("Assigned to Test Agent", timeout=30_000)
+    await expect(page.get_by_role("button", name="Release to the queue")).to_be_visible()
     await page.get_by_label("Re-route to").select_option("street_lighting")
     await page.get_by_label("Why (optional, helps triage learn)").fill("It is the lamp post, not the road")
     await page.get_by_role("button", name="Re-route").click()

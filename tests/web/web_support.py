@@ -64,6 +64,8 @@ async def stored(system: System, *, department: str, text: str = "A message", ab
     of what the pages show and to whom, without waiting for the pipeline)."""
     from datetime import UTC, datetime
 
+    from civic_contracts import TriageResult
+
     db = system.apps["inbox"].state.reader.conversations.database
     key = f"{channel}:test:{uuid.uuid4().hex[:12]}"
     now = datetime.now(UTC)
@@ -75,9 +77,11 @@ async def stored(system: System, *, department: str, text: str = "A message", ab
     await db["messages"].insert_one({
         "_id": f"{key}:m1", "conversation_key": key, "platform_message_id": "m1", "channel": channel,
         "kind": kind, "author": {"platform_id": "x", "name": "Jo Test"}, "text": text, "sent_at": now,
-        "triage": {"department": department, "abuse": abuse, "urgency": "normal", "language": "en",
-                   "sentiment": {"label": "neutral", "score": 0.0}, "pii": pii or [], "confidence": 0.9,
-                   "explanation": {"summary": "test"}, "classifier_version": "test"}})
+        "triage": TriageResult(
+            message_id=f"{key}:m1", conversation_key=key, department=department, urgency="normal", abuse=abuse,
+            sentiment={"label": "neutral", "score": 0.0}, language="en", pii=pii or [], confidence=0.9,
+            explanation={"summary": "Stored by a test."}, classifier_version="test", classified_at=now,
+        ).model_dump(mode="python")})
     # As responder does after every write: an event, which the web app's in-memory list follows.
     app = system.apps["inbox"]
     app.state.live.publish({"id": f"{key}:m1:received", "conversation_key": key, "type": "message_received",

@@ -7,8 +7,8 @@ Inside a topic version only optional fields are added; a breaking change is a ne
 from civic_contracts.commands import Actor, InboxCommand, StaffRole
 from civic_contracts.common import Channel, ConversationKey, MessageKind
 from civic_contracts.conversation_events import ConversationEvent, ConversationEventType, DutyAlert
-from civic_contracts.deadletter import DeadLetter
 from civic_contracts.correction import TriageCorrection
+from civic_contracts.deadletter import DeadLetter
 from civic_contracts.inbound import Attachment, Author, InboundMessage
 from civic_contracts.incident import Incident, IncidentSample, IncidentStatus
 from civic_contracts.topics import TOPICS, TopicSpec, topic

@@ -15,6 +15,7 @@ import sys
 from pymongo import AsyncMongoClient
 
 from inbox.adapters.users import UserStore
+from inbox.auth.passwords import hash_password
 from inbox.auth.principal import ROLES
 from inbox.config import load_settings
 
@@ -33,13 +34,17 @@ def parse_bootstrap(spec: str) -> list[dict]:
 
 
 async def bootstrap(store: UserStore, spec: str | None) -> list[str]:
-    """Create the accounts of `spec` that do not exist yet; returns the ids created."""
+    """Create the accounts of `spec` that do not exist yet (marked as bootstrap accounts), and give existing
+    bootstrap accounts the password in `spec` (so the demo passwords `make run` prints always work); accounts
+    made any other way are never touched. Returns the ids created."""
     created = []
     for u in parse_bootstrap(spec or ""):
         name = u["user_id"].replace("_", " ").replace(".", " ").title()
         if await store.create_user(user_id=u["user_id"], name=name, role=u["role"], password=u["password"],
-                                   departments=u["departments"]):
+                                   departments=u["departments"], bootstrap=True):
             created.append(u["user_id"])
+        elif (await store.get(u["user_id"]) or {}).get("bootstrap"):
+            await store.set_password_hash(u["user_id"], hash_password(u["password"]))
     return created
 
 

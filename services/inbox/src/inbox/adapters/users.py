@@ -41,13 +41,14 @@ class UserStore:
     async def create_user(self, *, user_id: str, name: str, role: str, password: str | None,
                           departments: list[str] | None = None, accounts: list[str] | None = None,
                           languages: list[str] | None = None, capacity: int | None = None,
-                          staff_since: str | None = None, email: str | None = None) -> bool:
+                          staff_since: str | None = None, email: str | None = None, bootstrap: bool = False) -> bool:
         """Create the account; False when it already exists (it is left as it is)."""
         doc = {
             "_id": user_id, "name": name, "role": role, "departments": departments or [],
             "accounts": accounts if accounts is not None else ["*"], "languages": languages or ["en"],
             "capacity": capacity, "staff_since": staff_since, "email": email and email.lower(),
             "password_hash": hash_password(password) if password else None, "active": True, "created_at": now(),
+            "bootstrap": bootstrap,
         }
         try:
             await self.users.insert_one(doc)

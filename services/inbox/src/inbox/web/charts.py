@@ -20,7 +20,9 @@ def _svg(title: str, desc: str, height: int, body: list[str]) -> Markup:
 def hbars(items: list[tuple[str, float]], *, title: str, unit: str = "", late: set[str] | None = None,
           target: float | None = None, maximum: float | None = None) -> Markup:
     """Horizontal bars, one per (label, value), largest scale first as given."""
-    row, left, right = 26, 190, 70
+    items = [(name if len(name) <= 30 else name[:29] + "…", value) for name, value in items]
+    row, right = 26, 70
+    left = min(250, max(90, 8 * max((len(n) for n, _ in items), default=0) + 16))
     height = max(1, len(items)) * row + 30
     top = max([v for _, v in items] + [maximum or 0, target or 0, 1])
     scale = (WIDTH - left - right) / top
@@ -66,7 +68,7 @@ def lines(series: dict[str, list[float]], labels: list[str], *, title: str) -> M
     """One line per series (class `line-<name>`: colour and dash pattern differ), over `labels`."""
     height, bottom, left = 240, 30, 40
     top = max([v for values in series.values() for v in values] + [1])
-    step = (WIDTH - left - 20) / max(1, len(labels) - 1)
+    step = (WIDTH - left - 40) / max(1, len(labels) - 1)
     scale = (height - bottom - 20) / top
     body = [f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{WIDTH - 10}" y2="{height - bottom}"/>',
             f'<line class="axis" x1="{left}" y1="10" x2="{left}" y2="{height - bottom}"/>',

@@ -11,6 +11,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from civic_contracts import TOPICS
 from civic_contracts.deadletter import DeadLetter
+from civic_contracts.outbound import ChannelHealth
 from civic_contracts.topics import DEAD_LETTER
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import ValidationError
@@ -46,10 +47,15 @@ async def channel_health(request: Request) -> tuple[list[dict], str | None]:
                     merged[key] = {**body, "source": "connectors"}
     except (httpx.HTTPError, ValueError) as exc:
         problem = f"{url} did not answer ({type(exc).__name__}); showing what Kafka reported."
-    rows = sorted(merged.values(), key=lambda h: (not (h.get("credentials_rejected") or h.get("consecutive_failures")),
-                                                  str(h.get("channel")), str(h.get("account_id"))))
-    for row in rows:
-        row["healthy"] = not row.get("credentials_rejected") and not row.get("consecutive_failures")
+    rows = []
+    for body in merged.values():
+        try:
+            health = ChannelHealth.model_validate({k: v for k, v in body.items() if k != "source"})
+        except ValidationError:
+            continue
+        rows.append({**health.model_dump(), "source": body["source"],
+                     "healthy": not health.credentials_rejected and not health.consecutive_failures})
+    rows.sort(key=lambda h: (h["healthy"], h["channel"].value, h["account_id"]))
     return rows, problem
 
 
@@ -96,6 +102,7 @@ async def ops(request: Request, principal: WebPrincipal, service: str | None = N
         lags=lags[:40], lag_groups=len({entry.group for entry in lags}), letters=letters, problems=problems,
         service=service or "", services=services, limit=max(1, min(limit, 400)), trace_url=request.app.state.web_settings.trace_url_template,
         live_state="following" if live and live.ready.is_set() and not live.last_error else (live and live.last_error) or "off",
+        index=request.app.state.inbox_index,
     )
 
 
