@@ -6,10 +6,12 @@ server) neither uses indexes for sorts nor counts without scanning, so a page of
 costs seconds there. Here it costs milliseconds on any backend, and the database sees `_id` reads only.
 
 How it stays right: it is loaded once the live-event consumer is positioned at the end of
-`conversation.event.v1`, so every change after the load began arrives as an event; each event re-reads its
-conversation by `_id` (and, for a new message, that message), in order. If the consumer had to reconnect
-(events may have been missed) the index loads again. Until it is loaded the pages query the database. It is
-a cache of what responder wrote, never a writer: N replicas each keep their own."""
+`conversation.event.v1`, so every change after the load began arrives as an event. Each event marks its
+conversation for a refresh: one task per conversation re-reads it by `_id` (and, for a new message, that
+message), a burst of events for one conversation costing one or two reads, several conversations refreshed
+at once. Events that arrive while it loads wait for the load. If the consumer had to reconnect (events may
+have been missed) it loads again. Until it is loaded the pages query the database. It is a cache of what
+responder wrote, never a writer: N replicas each keep their own."""
 
 import asyncio
 import contextlib
@@ -22,10 +24,12 @@ from inbox.web import matching
 log = logging.getLogger(__name__)
 OPEN = ("new", "needs_review", "assigned", "waiting_on_citizen", "replied", "handed_over")
 MESSAGE_EVENTS = ("message_received", "reopened", "routed")
+SNIPPET_FIELDS = {"conversation_key": True, "text": True, "sent_at": True, "triage.abuse": True,
+                  "platform_message_id": True}
 
 
 class InboxIndex:
-    def __init__(self, db, *, fields: tuple[str, ...], keep_days: int = 30) -> None:
+    def __init__(self, db, *, fields: tuple[str, ...], keep_days: int = 30, concurrency: int = 8) -> None:
         self.db = db
         self.fields = fields
         self.keep_days = keep_days
@@ -35,66 +39,51 @@ class InboxIndex:
         self.ready = asyncio.Event()
         self.loaded_at: datetime | None = None
         self.load_seconds: float | None = None
-        self._queue: asyncio.Queue[tuple[str, str | None] | None] = asyncio.Queue()
-        self._pending: dict[str, int] = {}
+        self._dirty: dict[str, set[str]] = {}  # conversation key -> message ids to read with it
+        self._running: dict[str, asyncio.Task] = {}
+        self._limit = asyncio.Semaphore(concurrency)
         self._settled = asyncio.Condition()
-        self._task: asyncio.Task | None = None
-        self._reload = asyncio.Event()
+        self._loader: asyncio.Task | None = None
 
-    # Lifecycle: `start()` after the live consumer is positioned (`LiveHub.on_positioned`).
+    # Lifecycle: `positioned()` each time the live consumer is at the end of the topic.
 
     def positioned(self) -> None:
         """The live consumer is (again) at the end of the event topic: (re)load from the database."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="inbox-index")
-        else:
-            self._reload.set()
+        self.ready.clear()
+        if self._loader is not None and not self._loader.done():
+            self._loader.cancel()
+        self._loader = asyncio.create_task(self._load_until_done(), name="inbox-index-load")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in [self._loader, *self._running.values()]:
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
-    async def _run(self) -> None:
+    async def _load_until_done(self) -> None:
         while True:
-            self._reload.clear()
             try:
                 await self._load()
+                return
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - the pages fall back to querying the database
-                self.ready.clear()
+            except Exception as exc:  # noqa: BLE001 - the pages query the database meanwhile
                 log.warning("inbox index: load failed (%s); retrying in 10s", exc)
                 await asyncio.sleep(10)
-                continue
-            while not self._reload.is_set():
-                getter = asyncio.ensure_future(self._queue.get())
-                reload = asyncio.ensure_future(self._reload.wait())
-                done, _ = await asyncio.wait({getter, reload}, return_when=asyncio.FIRST_COMPLETED)
-                if getter not in done:
-                    getter.cancel()
-                    break
-                reload.cancel()
-                item = getter.result()
-                if item is not None:
-                    await self._apply(*item)
 
     async def _load(self) -> None:
         started = time.monotonic()
         since = datetime.now(UTC) - timedelta(days=self.keep_days)
         entries: dict[str, dict] = {}
-        cursor = self.db["conversations"].find({}, projection=dict.fromkeys(self.fields, True))
-        async for doc in cursor:
+        async for doc in self.db["conversations"].find({}, projection=dict.fromkeys(self.fields, True)):
             if doc.get("status") in OPEN or (doc.get("last_message_at") and doc["last_message_at"] >= since):
                 entries[doc["_id"]] = doc
-        messages = self.db["messages"].find({"platform_message_id": {"$exists": True}},
-                                            projection={"conversation_key": True, "text": True, "sent_at": True,
-                                                        "triage.abuse": True})
-        async for m in messages:
+        async for m in self.db["messages"].find({"platform_message_id": {"$exists": True}}, projection=SNIPPET_FIELDS):
             entry = entries.get(m.get("conversation_key"))
             if entry is not None:
                 _set_snippet(entry, m)
+                entry.setdefault("_message_ids", set()).add(m["_id"])
         self.entries = entries
         self.version += 1
         self.loaded_at = datetime.now(UTC)
@@ -109,47 +98,52 @@ class InboxIndex:
         key = body.get("conversation_key")
         if not key:
             return
-        data = body.get("data") or {}
-        message_id = data.get("message_id") if body.get("type") in MESSAGE_EVENTS else None
-        self._pending[key] = self._pending.get(key, 0) + 1
-        self._queue.put_nowait((key, message_id if isinstance(message_id, str) else None))
+        message_id = (body.get("data") or {}).get("message_id") if body.get("type") in MESSAGE_EVENTS else None
+        ids = self._dirty.setdefault(key, set())
+        if isinstance(message_id, str):
+            ids.add(message_id)
+        if key not in self._running:
+            self._running[key] = asyncio.create_task(self._refresh(key), name="inbox-index-refresh")
 
-    async def _apply(self, key: str, message_id: str | None) -> None:
+    async def _refresh(self, key: str) -> None:
         try:
-            doc = await self.db["conversations"].find_one({"_id": key}, projection=dict.fromkeys(self.fields, True))
-            self.version += 1
-            if doc is None:
-                self.entries.pop(key, None)
-            else:
-                old = self.entries.get(key) or {}
-                for name in ("_snippet", "_snippet_at", "_snippet_abuse"):
-                    if name in old:
-                        doc[name] = old[name]
-                if message_id:
-                    message = await self.db["messages"].find_one(
-                        {"_id": message_id}, projection={"conversation_key": True, "text": True, "sent_at": True,
-                                                         "triage.abuse": True})
-                    if message is not None:
-                        _set_snippet(doc, message, replace_same=True)
-                self.entries[key] = doc
-                self.version += 1
-        except Exception as exc:  # noqa: BLE001 - one failed refresh: reload everything rather than be wrong
-            log.warning("inbox index: refreshing %s failed (%s); reloading", key, exc)
-            self._reload.set()
+            await self.ready.wait()  # events during a load are applied after it
+            async with self._limit:
+                while key in self._dirty:
+                    await self._apply(key, self._dirty.pop(key))
         finally:
+            self._running.pop(key, None)
             async with self._settled:
-                left = self._pending.get(key, 1) - 1
-                if left <= 0:
-                    self._pending.pop(key, None)
-                else:
-                    self._pending[key] = left
                 self._settled.notify_all()
 
+    async def _apply(self, key: str, message_ids: set[str]) -> None:
+        try:
+            doc = await self.db["conversations"].find_one({"_id": key}, projection=dict.fromkeys(self.fields, True))
+            if doc is None:
+                if self.entries.pop(key, None) is not None:
+                    self.version += 1
+                return
+            old = self.entries.get(key) or {}
+            for name in ("_snippet", "_snippet_at", "_snippet_abuse"):
+                if name in old:
+                    doc[name] = old[name]
+            doc["_message_ids"] = set(old.get("_message_ids") or ())
+            for message_id in message_ids:
+                message = await self.db["messages"].find_one({"_id": message_id}, projection=SNIPPET_FIELDS)
+                if message is not None and "platform_message_id" in message:  # not a triage result stored first
+                    _set_snippet(doc, message, replace_same=True)
+                    doc["_message_ids"].add(message_id)
+            self.entries[key] = doc
+            self.version += 1
+        except Exception as exc:  # noqa: BLE001 - one failed refresh: load everything again rather than be wrong
+            log.warning("inbox index: refreshing %s failed (%s); loading again", key, exc)
+            self.positioned()
+
     async def settled(self, key: str, timeout: float = 3.0) -> bool:
-        """Wait until every event received for `key` has been applied."""
+        """Wait until every event received for `key` has been applied; False if that took too long."""
         async def wait() -> None:
             async with self._settled:
-                await self._settled.wait_for(lambda: key not in self._pending)
+                await self._settled.wait_for(lambda: key not in self._running)
 
         try:
             await asyncio.wait_for(wait(), timeout)
@@ -158,6 +152,12 @@ class InboxIndex:
         return True
 
     # Reads.
+
+    def message_ids(self, key: str) -> list[str] | None:
+        """The ids of the conversation's messages, when every one of them is known here."""
+        entry = self.entries.get(key) if self.ready.is_set() else None
+        ids = (entry or {}).get("_message_ids")
+        return sorted(ids) if ids and len(ids) == entry.get("message_count") else None
 
     def one(self, key: str, query: dict) -> list[dict]:
         entry = self.entries.get(key)

@@ -2,12 +2,14 @@
 MongoDB client). Every query is narrowed by the person's scope (`Principal.scope()`) before it runs; values
 are passed as values, never built into query text. No `$lookup`/`$facet`: joins happen here."""
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pymongo import ASCENDING, DESCENDING
 
 from inbox.auth.principal import Principal
+from inbox.web import matching
 
 OPEN = ["new", "needs_review", "assigned", "waiting_on_citizen", "replied", "handed_over"]
 ABUSIVE = ["offensive", "hate", "threat"]
@@ -95,18 +97,25 @@ async def inbox_rows(db, principal: Principal, *, view: str, filters: dict[str, 
     query = list_query(principal, view=view, filters=filters, now=now)
     if only_key is not None:
         query = {"$and": [query, {"_id": {"$eq": only_key}}]} if query else {"_id": {"$eq": only_key}}
-    if index is not None and index.ready.is_set():
+    if index is not None and index.ready.is_set() and (only_key is None or await index.settled(only_key)):
         if only_key is not None:
-            await index.settled(only_key)
             found = index.one(only_key, query)
         else:
             found = index.select(query, SORTS.get(sort, SORTS["newest"]))
         start = (page - 1) * page_size
         return [Row(d, d.get("_snippet", ""), d.get("_snippet_abuse")) for d in found[start:start + page_size]], len(found)
     projection = dict.fromkeys(LIST_FIELDS, True)
+    if only_key is not None:  # one row: read it by `_id` and match here (a filtered find may scan)
+        doc = await db["conversations"].find_one({"_id": only_key}, projection=projection)
+        if doc is None or not matching.matches(doc, query):
+            return [], 0
+        cached = index.entries.get(only_key) if index is not None else None
+        if cached is not None and "_snippet" in cached:
+            return [Row(doc, cached["_snippet"], cached.get("_snippet_abuse"))], 1
+        return await with_snippets(db, [doc]), 1
     cursor = db["conversations"].find(query, projection=projection).sort(SORTS.get(sort, SORTS["newest"]))
     docs = [d async for d in cursor.skip((page - 1) * page_size).limit(page_size)]
-    total = len(docs) if only_key is not None else await db["conversations"].count_documents(query)
+    total = await db["conversations"].count_documents(query)
     return await with_snippets(db, docs), total
 
 
@@ -129,7 +138,14 @@ async def with_snippets(db, docs: list[dict]) -> list[Row]:
     return list(rows.values())
 
 
-async def messages_of(db, key: str) -> list[dict]:
+async def messages_of(db, key: str, index=None) -> list[dict]:
+    """The conversation's citizen messages, oldest first: read by `_id` when the in-memory list knows their
+    ids (a query by conversation scans the collection on FerretDB), else by conversation."""
+    ids = index.message_ids(key) if index is not None else None
+    if ids:
+        found = await asyncio.gather(*(db["messages"].find_one({"_id": i}, projection={"raw_payload": False}) for i in ids))
+        if all(found):
+            return sorted(found, key=lambda m: (m.get("sent_at") is None, m.get("sent_at"), m["_id"]))
     cursor = db["messages"].find({"conversation_key": {"$eq": key}, "platform_message_id": {"$exists": True}},
                                  projection={"raw_payload": False}).sort([("sent_at", ASCENDING)])
     return [m async for m in cursor]

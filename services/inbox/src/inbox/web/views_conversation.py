@@ -37,7 +37,7 @@ async def parts(request: Request, principal: Principal, key: str) -> dict:
     """What the live parts of the page show (status, thread, replies, notes, history)."""
     conversation = await visible_conversation(request, principal, key)
     reader, db = request.app.state.reader, request.app.state.reader.conversations.database
-    messages = await queries.messages_of(db, key)
+    messages = await queries.messages_of(db, key, request.app.state.inbox_index)
     return {
         "c": conversation, "key": key, "messages": messages, "triage": latest_triage(messages),
         "replies": await reader.replies_of(key), "notes": await reader.notes_of(key),
