@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PACKAGES := contracts eventing services/connectors services/triage services/responder services/inbox services/sandbox
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run test test-unit test-all lint bench infra-up infra-down infra-status contracts asyncapi clean
+.PHONY: help venv browser-tools run test test-unit test-all lint bench infra-up infra-down infra-status contracts asyncapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -24,8 +24,11 @@ $(STAMP): requirements.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 run: venv ## Run everything: Kafka, FerretDB, every service and sample traffic (Ctrl-C stops it all)
 	@bash deploy/run.sh
 
-test: venv ## Unit, integration and end-to-end tests (starts its own Kafka and FerretDB on test ports)
+test: venv browser-tools ## Unit, integration, end-to-end and browser tests (starts its own Kafka and FerretDB on test ports)
 	$(PY) -m pytest
+
+browser-tools: ## Chromium (apt) and axe-core (npm) for the browser tests, when missing
+	@bash deploy/browser.sh
 
 test-unit: venv ## Only the tests that need no infrastructure
 	$(PY) -m pytest -m "not integration"
@@ -35,8 +38,9 @@ test-all: test lint ## Tests and lint
 lint: venv ## Ruff over the whole tree
 	$(VENV)/bin/ruff check .
 
-bench: venv ## Benchmarks (speed and memory), reported not asserted
+bench: venv infra-up ## Benchmarks (speed and memory), reported not asserted
 	$(PY) benchmarks/bench_triage.py
+	$(PY) benchmarks/bench_inbox_render.py
 
 infra-up: ## Start Kafka (KRaft) on 127.0.0.1:9092 and FerretDB on 127.0.0.1:27017
 	@bash deploy/infra.sh up
