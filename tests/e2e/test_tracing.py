@@ -27,20 +27,23 @@ async def test_one_trace_from_webhook_to_stored_conversation(system: System) -> 
     assert (await system.post_meta(payload)).status_code == 200
     await system.wait_for_conversation(key, until=lambda c: bool(c["department"] and c["messages"] and c["messages"][0]["triage"]))
 
-    # The consumer span ends just after its handler stored the result: give it a moment to finish.
-    for _ in range(50):
+    # The consumer span ends just after its handler stored the result: give it a moment to finish. (On a
+    # shared broker another test session's triage may also answer this message; only our spans count.)
+    for _ in range(100):
         spans = system.spans.get_finished_spans()
-        if any(s.name == "message.triaged.v1 process" and s.attributes.get("messaging.kafka.message.key") == key.encode()
-               for s in spans):
+        by_id = {s.context.span_id: s for s in spans}
+        ours = [s for s in spans if s.name == "message.triaged.v1 process"
+                and s.parent is not None and s.parent.span_id in by_id
+                and by_id[s.parent.span_id].name == "message.triaged.v1 create"
+                and by_id[s.parent.span_id].attributes.get("messaging.kafka.message.key") == key.encode()]
+        if ours:
             break
         await asyncio.sleep(0.1)
-    by_id = {s.context.span_id: s for s in spans}
     [published] = [s for s in spans if s.name == "message.received.v1 create"
                    and s.attributes.get("messaging.kafka.message.key") == key.encode()]
     [server] = [s for s in ancestry(published, by_id) if s.kind == SpanKind.SERVER]
     assert server.attributes["http.route"] == "/webhooks/meta"
-    trace = [s for s in spans if s.context.trace_id == server.context.trace_id]
-    below_webhook = [s for s in trace if server in ancestry(s, by_id)]
+    below_webhook = [s for s in spans if server in ancestry(s, by_id)]
 
     # triage and responder each consumed the message inside the webhook's trace...
     received = [s for s in below_webhook if s.name == "message.received.v1 process"]
@@ -50,4 +53,5 @@ async def test_one_trace_from_webhook_to_stored_conversation(system: System) -> 
     [triaged] = [s for s in below_webhook if s.name == "message.triaged.v1 create"]
     assert by_id[triaged.parent.span_id] in received
     stored = [s for s in below_webhook if s.name == "message.triaged.v1 process"]
-    assert stored and stored[0].parent.span_id == triaged.context.span_id
+    assert any(s.parent.span_id == triaged.context.span_id for s in stored)
+    assert {s.context.trace_id for s in [server, published, *received, triaged, *stored]} == {server.context.trace_id}
