@@ -135,12 +135,13 @@ async def main() -> None:
                 print(f"GET /inbox, first page (50 rows) of {args.n} conversations, {args.runs} runs after a warm-up:")
                 for name, url in views.items():
                     print(f"  {name:28s} {await timed(http, url, args.runs)}")
+                key = sorted(index.entries)[0]
+                print(f"GET /conversations/<key>, one conversation, {args.runs} runs:")
+                print(f"  {'conversation page':28s} {await timed(http, f'/conversations/{key}', args.runs, rows=False)}")
                 index.ready.clear()  # the same pages straight from the database, as before the list is loaded
-                print(f"The same, straight from the database ({args.db_runs} runs):")
+                print(f"The same, straight from the database ({args.db_runs} runs each):")
                 for name in ("all open, most urgent first", "one department"):
                     print(f"  {name:28s} {await timed(http, views[name], args.db_runs)}")
-                key = sorted(index.entries)[0]
-                print(f"GET /conversations/<key> (one conversation, {args.db_runs} runs):")
                 print(f"  {'conversation page':28s} {await timed(http, f'/conversations/{key}', args.db_runs, rows=False)}")
     finally:
         await client.drop_database(database)
