@@ -129,13 +129,21 @@ async def request(r: Responder, command: InboxCommand, conversation: dict) -> Ou
                    after=after_fields, result={"reply_id": command.id, "status": status, "approval_reasons": reasons})
 
 
+async def _reply_to_decide(r: Responder, command: InboxCommand, conversation: dict, reply_id: str) -> tuple[dict | None, Outcome | None]:
+    """The reply a supervisor approves or rejects, or the refusal: not on this conversation, or not theirs to decide."""
+    reply = await r.replies.get(reply_id)
+    if reply is None or reply["conversation_key"] != conversation["_id"]:
+        return None, refused("no such reply on this conversation")
+    if (why := may_approve(command.actor, reply["requested_by"]["user_id"])) is not None:
+        return None, refused(why)
+    return reply, None
+
+
 async def approve(r: Responder, command: InboxCommand, conversation: dict) -> Outcome:
     body: ApproveReplyCommand = command.body
-    reply = await r.replies.get(body.reply_id)
-    if reply is None or reply["conversation_key"] != conversation["_id"]:
-        return refused("no such reply on this conversation")
-    if (why := may_approve(command.actor, reply["requested_by"]["user_id"])) is not None:
-        return refused(why)
+    reply, refusal = await _reply_to_decide(r, command, conversation, body.reply_id)
+    if refusal is not None:
+        return refusal
     now = r.now()
     moved = await r.replies.transition(
         reply["_id"], from_=("awaiting_approval",), to="approved", at=now, by=command.actor.user_id, detail=body.comment,
@@ -155,11 +163,9 @@ async def approve(r: Responder, command: InboxCommand, conversation: dict) -> Ou
 
 async def reject(r: Responder, command: InboxCommand, conversation: dict) -> Outcome:
     body: RejectReplyCommand = command.body
-    reply = await r.replies.get(body.reply_id)
-    if reply is None or reply["conversation_key"] != conversation["_id"]:
-        return refused("no such reply on this conversation")
-    if (why := may_approve(command.actor, reply["requested_by"]["user_id"])) is not None:
-        return refused(why)
+    reply, refusal = await _reply_to_decide(r, command, conversation, body.reply_id)
+    if refusal is not None:
+        return refusal
     now = r.now()
     moved = await r.replies.transition(
         reply["_id"], from_=("awaiting_approval",), to="rejected", at=now, by=command.actor.user_id, detail=body.reason,
