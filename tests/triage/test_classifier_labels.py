@@ -159,3 +159,26 @@ def test_result_fits_the_contract(clf):
 
     c = classify(clf, "Someone dumped rubbish, email me at jo@example.org")
     TriageResult(message_id="m1", conversation_key="k1", classified_at=datetime.now(UTC), **c.to_result_fields())
+
+
+@pytest.mark.parametrize("text", [
+    "I'm going to kill whoever designed this one way system, what a joke",
+    "Please remove the graffiti on the wall by the station, it says 'you're dead'",
+])
+def test_hyperbole_and_reported_graffiti_are_offensive_not_threats(text):
+    from triage.domain.abuse import detect_abuse
+
+    label, fired = detect_abuse(text)
+    assert label == "offensive"
+    assert "abuse.threat_not_meant" in fired
+
+
+@pytest.mark.parametrize("text", [
+    "I'm going to kill whoever is on the desk tomorrow",
+    "I'll kill whoever designed this and then you're dead, I know where you live",
+    "Sprayed my van again. I will stab you when I find you",
+])
+def test_real_threats_stay_threats(text):
+    from triage.domain.abuse import detect_abuse
+
+    assert detect_abuse(text)[0] == "threat"

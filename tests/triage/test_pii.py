@@ -48,3 +48,18 @@ def test_spans_are_offsets_into_the_text():
     text = "Ring 07912 345678 or write to me@example.com"
     for _, s, e in find_pii(text):
         assert 0 <= s < e <= len(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Litter bin ref: 0254 by the gate, grid 51.883919, -2.213313",
+    "Job number 033303 was closed without a visit",
+    "Asset 0304 and asset 0937 are both damaged",
+])
+def test_short_references_are_not_phone_numbers(text):
+    assert [k for k, _, _ in find_pii(text) if k == "phone"] == []
+
+
+def test_short_and_long_numbers_in_one_message():
+    text = "Ref 0254. Please ring me on 07700 900123 after six."
+    phones = [text[s:e] for k, s, e in find_pii(text) if k == "phone"]
+    assert phones == ["07700 900123"]

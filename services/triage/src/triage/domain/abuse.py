@@ -11,7 +11,11 @@ import re
 from triage.domain.gating import PatternSet, gate
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "$": "s", "@": "a", "!": "i"})
+_MIXED = re.compile(r"[a-z][01345$@!]|[01345$@!][a-z]")  # a letter next to a stand-in: "sh1t", "f4ck", "idiot!"
+# a word written with stand-ins (trailing "!" is punctuation, kept as it is)
+_LEET_WORD = re.compile(r"[a-z01345$@!]*(?:[a-z][01345$@!]|[01345$@!][a-z])[a-z01345$@!]*")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
+_TRIPLE = re.compile(r"([a-z])\1\1")  # the same test, about three times faster to search
 _STARRED = re.compile(r"\b([a-z])[*#@%]+([a-z]{0,3})\b")
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -81,11 +85,23 @@ _HATE_WORDS = frozenset(
 _COMPILED: list[PatternSet] = []
 
 
+# "I'll kill whoever designed this one-way system": anger at a decision, not at a person in reach
+_HYPERBOLE = re.compile(
+    r"\b(kill|murder|strangle|throttle|shoot|hang|stab|batter) (whoever|the (person|people|idiot|idiots|genius|geniuses|"
+    r"muppet|muppets|clown|clowns)( who)?) (designed|planned|approved|came up with|thought (of|up)|dreamt up|dreamed up|"
+    r"decided|invented|signed off|drew up|painted|put|installed|timed|programmed)\b"
+)
+# "the graffiti on the wall says 'you're dead'": a threat being reported, not made
+_REPORTED = re.compile(r"\b(graffiti|sprayed|spray ?painted|scrawled|daubed|tagged|written on|painted on)\b")
+_SLOGANS = {1, 2, 3}  # the threat patterns that read like a slogan on a wall: "you're dead", "watch your back", ...
+
+
 def _patterns() -> PatternSet:
-    """All abuse patterns keyed by kind, compiled on first use."""
+    """All abuse patterns keyed by (kind, index), compiled on first use."""
     if not _COMPILED:
-        keyed = [(kind, gate(p)) for kind, source in (("threat", _THREAT_PATTERNS), ("hate", _HATE_PHRASES),
-                                                      ("offensive", _OFFENSIVE_PHRASES)) for p in source]
+        keyed = [((kind, i), gate(p)) for kind, source in (("threat", _THREAT_PATTERNS), ("hate", _HATE_PHRASES),
+                                                           ("offensive", _OFFENSIVE_PHRASES))
+                 for i, p in enumerate(source)]
         _COMPILED.append(PatternSet(keyed))
     return _COMPILED[0]
 
@@ -106,14 +122,23 @@ _HATE_PHRASES = [
 ]
 
 
-def normalise(text: str) -> str:
-    """Lower case, undo common obfuscations (`f*ck`, `sh1t`, `fuuuck`)."""
-    low = text.lower()
-    if any(c in low for c in "*#%"):
-        low = _STARRED.sub(lambda m: _unstar(m.group(1), m.group(2)), low)
-    if any(c in low for c in "0134$@!"):
-        low = low.translate(_LEET)
-    return _REPEAT.sub(r"\1", low)
+def normalise(text: str, low: str | None = None) -> str:
+    """Lower case, undo common obfuscations (`f*ck`, `sh1t`, `fuuuck`); `low` (`text.lower()`) may be passed,
+    and is returned as it is when there is nothing to undo."""
+    norm = text.lower() if low is None else low
+    if "*" in norm or "#" in norm or "%" in norm:
+        norm = _STARRED.sub(lambda m: _unstar(m.group(1), m.group(2)), norm)
+    if _MIXED.search(norm):
+        norm = _LEET_WORD.sub(_deleet, norm)
+    if _TRIPLE.search(norm):
+        norm = _REPEAT.sub(r"\1", norm)
+    return norm
+
+
+def _deleet(m: re.Match[str]) -> str:
+    word = m.group()
+    core = word.rstrip("!")
+    return core.translate(_LEET) + word[len(core):]
 
 
 def _unstar(first: str, rest: str) -> str:
@@ -128,18 +153,26 @@ def detect_abuse(text: str, low: str | None = None, toks: list[str] | None = Non
 
     `low` and `toks` (the lower-cased text and its `features.tokens`) may be passed to save work.
     """
-    norm = normalise(text)
-    if toks is None or norm != low:
+    norm = normalise(text, low)
+    if toks is None or norm is not low:
         toks = _WORD.findall(norm)
     fired: list[str] = []
-    kinds = _patterns().matching(norm, norm)
+    found = _patterns().matching(norm, norm)
+    kinds = {kind for kind, _ in found}
     if "threat" in kinds:
-        fired.append("abuse.threat")
+        threats = {i for kind, i in found if kind == "threat"}
+        if threats == {0} and _HYPERBOLE.search(norm) or threats <= _SLOGANS and _REPORTED.search(norm):
+            kinds.discard("threat")  # hostile, not a threat: still marked offensive so it is blurred for agents
+            kinds.add("offensive")
+            fired.append("abuse.threat_not_meant")
+        else:
+            fired.append("abuse.threat")
     words = set(toks)
     if "hate" in kinds or not words.isdisjoint(_HATE_WORDS):
         fired.append("abuse.hate")
     if "offensive" in kinds or not words.isdisjoint(_OFFENSIVE_WORDS):
         fired.append("abuse.offensive")
-    if not fired:
+    labels = [f for f in fired if f != "abuse.threat_not_meant"]
+    if not labels:
         return "none", fired
-    return fired[0].removeprefix("abuse."), fired
+    return labels[0].removeprefix("abuse."), fired

@@ -48,12 +48,25 @@ def tokens(low: str) -> list[str]:
     return out
 
 
+class _Stems(dict):
+    """token -> its feature form (plural folded, a number -> "0", a stop word -> None), remembered."""
+
+    def __missing__(self, token: str) -> str | None:
+        value = None if token in STOP else "0" if token.isdigit() else stem(token)
+        if len(self) < 200_000:  # bounded: a stream of unique tokens (ids, typos) must not grow it forever
+            self[token] = value
+        return value
+
+
+_STEMS = _Stems()
+
+
 def features_from_tokens(toks: list[str]) -> list[str]:
     """Features of one text: plural-folded words, bigrams (stop words skipped), joined compounds; numbers -> 0.
 
     Mixed tokens keep their digits: road numbers (a417, m5, j10) and postcode districts (gl50) carry meaning.
     """
-    stems = [stem(t) if not t.isdigit() else "0" for t in toks if t not in STOP]
+    stems = [s for s in map(_STEMS.__getitem__, toks) if s is not None]
     pairs = list(zip(stems, stems[1:], strict=False))
     return (
         stems
@@ -68,7 +81,7 @@ def text_features(low: str, toks: list[str]) -> list[str]:
     later sentences name landmarks ("pothole. outside the bus stop by the car park")."""
     first = _SENTENCE.split(low, 1)[0]
     head = tokens(first)[:12] if len(first) < len(low) else toks[:12]
-    return features_from_tokens(toks) + ["t:" + stem(t) for t in head if t not in STOP and not t.isdigit()]
+    return features_from_tokens(toks) + ["t:" + s for s in map(_STEMS.__getitem__, head) if s is not None and s != "0"]
 
 
 def analyze(doc: str | list[str]) -> list[str]:

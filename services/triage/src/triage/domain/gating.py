@@ -5,6 +5,10 @@ regex parser), its "gates". One Aho-Corasick pass over the lower-cased message f
 present; only those patterns are checked further (the other gates with `in`, then the regex). The answers are
 exactly those of running every pattern on every message. Gates are ordered by how rare their literals are in
 a reference corpus (the shipped seed messages).
+
+Literals are looked for in the message's *scan text*: lower case, each non-word character a space, with a space
+at each end. A literal the pattern needs at a word boundary (`\bchild`) carries that space with it (" child"),
+so "son" in `\bson\b` is not found in "person" and the pattern is not run there.
 """
 
 from __future__ import annotations
@@ -20,31 +24,102 @@ except ImportError:  # pragma: no cover - the plain scan gives the same answers,
     ahocorasick = None
 
 
+_NON_WORD = re.compile(r"\W")
+# ASCII non-word characters and common typographic punctuation -> space, in one C-level pass
+_SPACE_OUT = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+_SPACE_OUT.update({ord(c): " " for c in "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a3\u20ac\u2022\u00a0"})
+_LAST_SCAN: tuple[str, str] = ("", "  ")  # (low, its scan text): the pattern sets look at one message in turn
+
+
+def scan_text(low: str) -> str:
+    """The text gates are looked for in: `low` with every non-word character a space, padded with a space."""
+    global _LAST_SCAN
+    last = _LAST_SCAN  # one tuple, read and replaced whole: safe when several threads classify
+    if last[0] is low:
+        return last[1]
+    scan = low.translate(_SPACE_OUT)
+    if not scan.isascii():  # other characters: ask the regex engine which are word characters
+        scan = _NON_WORD.sub(" ", low)
+    scan = " " + scan + " "
+    _LAST_SCAN = (low, scan)
+    return scan
+
+
+def _scan_literal(literal: str) -> str:
+    """A literal as it appears in scan text (each non-word character a space)."""
+    return _NON_WORD.sub(" ", literal)
+
+
 @dataclass(frozen=True, slots=True)
 class GatedPattern:
-    gates: tuple[tuple[str, ...], ...]  # every match contains one literal of each gate; () = always run
-    pattern: re.Pattern[str]
+    gates: tuple[tuple[str, ...], ...]  # every match contains one literal of each gate (in scan text); () = always run
+    pattern: re.Pattern[str]  # case-insensitive, for the message as written
+    fast: re.Pattern[str] | None = None  # the same without IGNORECASE, for the lower-cased message (3-5x faster)
 
-    def search(self, text: str, low: str, skip: int = 0) -> bool:
+    def search(self, text: str, low: str, skip: int = 0, scan: str | None = None) -> bool:
         """Does the pattern match? (`skip`: how many gates are already known to pass.)"""
-        for gate_ in self.gates[skip:]:
-            for a in gate_:
-                if a in low:
-                    break
-            else:
-                return False
+        if len(self.gates) > skip:
+            if scan is None:
+                scan = scan_text(low)
+            for gate_ in self.gates[skip:]:
+                for a in gate_:
+                    if a in scan:
+                        break
+                else:
+                    return False
+        if self.fast is not None and len(low) == len(text):
+            return self.fast.search(low) is not None
         return self.pattern.search(text) is not None
 
-    def passes(self, low: str) -> bool:
-        return all(any(a in low for a in g) for g in self.gates)
+    def passes(self, low: str, scan: str | None = None) -> bool:
+        if scan is None:
+            scan = scan_text(low)
+        return all(any(a in scan for a in g) for g in self.gates)
+
+
+class _LiteralIndex:
+    """The first-gate literals of every pattern set, found in a scan text in one Aho-Corasick pass shared by all
+    the sets (rules, risk terms, abuse), and remembered for the last scan text."""
+
+    def __init__(self) -> None:
+        self._literals: set[str] = set()
+        self._automaton = None
+        self._last: tuple[str, frozenset[str]] = ("", frozenset())
+
+    def add(self, literals: set[str]) -> None:
+        if not literals <= self._literals:
+            self._literals |= literals
+            self._automaton = None  # rebuilt on next use
+            self._last = ("", frozenset())
+
+    def present(self, scan: str) -> frozenset[str]:
+        last = self._last
+        if last[0] is scan:
+            return last[1]
+        automaton = self._automaton
+        if automaton is None and ahocorasick is not None and self._literals:
+            automaton = ahocorasick.Automaton()
+            for lit in self._literals:
+                automaton.add_word(lit, lit)
+            automaton.make_automaton()
+            self._automaton = automaton
+        if automaton is not None:
+            found = frozenset([lit for _, lit in automaton.iter(scan)])
+        else:
+            found = frozenset([lit for lit in self._literals if lit in scan])
+        self._last = (scan, found)
+        return found
+
+
+_INDEX = _LiteralIndex()
 
 
 class PatternSet:
     """Many gated patterns, each with a key; finds the keys whose patterns match, checking few regexes.
 
-    The literals of every pattern's most selective gate are found in one pass over the lower-cased text
-    (an Aho-Corasick automaton, or plain `in` tests when pyahocorasick is missing); only the patterns whose
-    literal is present are checked further.
+    The literals of every pattern's most selective gate are found in one pass over the message's scan text
+    (an Aho-Corasick automaton shared by all pattern sets, or plain `in` tests when pyahocorasick is missing);
+    only the patterns whose literal is present are checked further.
     """
 
     def __init__(self, keyed: list[tuple[object, GatedPattern]]) -> None:
@@ -57,29 +132,27 @@ class PatternSet:
                     self._by_literal.setdefault(lit, []).append((key, gp))
             else:
                 self._always.append((key, gp))
-        self._automaton = None
-        if ahocorasick is not None and self._by_literal:
-            automaton = ahocorasick.Automaton()
-            for lit in self._by_literal:
-                automaton.add_word(lit, lit)
-            automaton.make_automaton()
-            self._automaton = automaton
+        _INDEX.add(set(self._by_literal))
 
-    def literals_in(self, low: str) -> set[str]:
-        if self._automaton is not None:
-            return {lit for _, lit in self._automaton.iter(low)}
-        return {lit for lit in self._by_literal if lit in low}
+    def literals_in(self, scan: str) -> list[str]:
+        """This set's first-gate literals present in a scan text (see `scan_text`)."""
+        mine = self._by_literal
+        return [lit for lit in _INDEX.present(scan) if lit in mine]
 
     def matching(self, text: str, low: str) -> set:
         """Keys of the patterns that match `text` (`low` is `text.lower()`)."""
         found: set = set()
+        scan = scan_text(low)
         for key, gp in self._always:
-            if key not in found and gp.search(text, low):
+            if key not in found and gp.search(text, low, 0, scan):
                 found.add(key)
-        for lit in self.literals_in(low):
-            for key, gp in self._by_literal[lit]:
-                if key not in found and gp.search(text, low, 1):
-                    found.add(key)
+        by_literal = self._by_literal
+        for lit in _INDEX.present(scan):
+            entries = by_literal.get(lit)
+            if entries:
+                for key, gp in entries:
+                    if key not in found and gp.search(text, low, 1, scan):
+                        found.add(key)
         return found
 
 
@@ -95,13 +168,13 @@ def _order_gates(keyed: list[tuple[object, GatedPattern]]) -> list[tuple[object,
         automaton.add_word(lit, lit)
     automaton.make_automaton()
     df: dict[str, int] = dict.fromkeys(literals, 0)
-    for text in reference:
+    for text in map(scan_text, reference):
         for lit in {lit for _, lit in automaton.iter(text)}:
             df[lit] += 1
     out = []
     for key, gp in keyed:
         gates = tuple(sorted(gp.gates, key=lambda g: sum(df[lit] for lit in g)))
-        out.append((key, GatedPattern(gates=gates, pattern=gp.pattern)))
+        out.append((key, GatedPattern(gates=gates, pattern=gp.pattern, fast=gp.fast)))
     return out
 
 
@@ -135,39 +208,101 @@ def gate(pattern: str, *, max_gates: int = 8) -> GatedPattern:
     except Exception:  # noqa: BLE001 - a pattern the parser cannot analyse simply runs on every message
         required = []
     required = [r for r in required if r and all(a == a.lower() and a.strip() for a in r)]
+    required = [frozenset(_scan_literal(a) for a in r) for r in required]
+    required = [r for r in required if all(a.strip() for a in r)]  # a gate of spaces alone passes everywhere
     required.sort(key=lambda r: (-min(_selectivity(a) for a in r), len(r)))
     gates = tuple(tuple(sorted(r, key=len, reverse=True)) for r in required[:max_gates])
-    return GatedPattern(gates=gates, pattern=compiled)
+    fast = None
+    try:
+        if _lower_only(sre_parse.parse(pattern)):
+            fast = re.compile(pattern)
+    except Exception:  # noqa: BLE001 - no fast form: the case-insensitive pattern is used
+        fast = None
+    return GatedPattern(gates=gates, pattern=compiled, fast=fast)
 
 
-def _required(seq) -> list[frozenset[str]]:
-    """Sets of literals: every match of `seq` contains one literal of each set."""
+def _lower_only(seq) -> bool:
+    """True when nothing in a parsed pattern can only match an upper-case letter: then the pattern, without
+    IGNORECASE, finds in `text.lower()` exactly what it finds in `text` with it."""
+    for op, av in seq:
+        if op is sre_c.LITERAL or op is sre_c.NOT_LITERAL:
+            if chr(av) != chr(av).lower() or chr(av).upper() != chr(av) and op is sre_c.NOT_LITERAL:
+                return False
+        elif op is sre_c.IN:
+            for iop, iav in av:
+                if iop is sre_c.LITERAL and chr(iav) != chr(iav).lower():
+                    return False
+                if iop is sre_c.RANGE and any(chr(c) != chr(c).lower() for c in range(iav[0], iav[1] + 1)):
+                    return False
+                if iop is sre_c.NEGATE:
+                    return False
+        elif op is sre_c.SUBPATTERN:
+            if not _lower_only(av[-1]):
+                return False
+        elif op is sre_c.BRANCH:
+            if not all(_lower_only(alt) for alt in av[1]):
+                return False
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+            if not _lower_only(av[2]):
+                return False
+        elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
+            if not _lower_only(av[1]):
+                return False
+        elif op in (sre_c.GROUPREF, sre_c.GROUPREF_EXISTS, sre_c.ATOMIC_GROUP):
+            return False
+    return True
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _required(seq, bound: bool = False) -> list[frozenset[str]]:
+    """Sets of literals: every match of `seq` contains one literal of each set. A literal the pattern needs at
+    a word boundary gets a space on that side (scan text has a space wherever a word starts or ends);
+    `bound`: `seq` itself starts at a word boundary."""
     sets: list[frozenset[str]] = []
     run: list[str] = []
+    run_bound = bound  # the literal run being collected starts at a word boundary
 
-    def flush() -> None:
+    def mark(literal: str, start: bool) -> str:
+        return " " + literal if start and literal and _is_word(literal[0]) else literal
+
+    def flush(end: bool = False) -> None:
         if run:
-            sets.append(frozenset(["".join(run)]))
+            literal = mark("".join(run), run_bound)
+            if end and _is_word(literal[-1]):
+                literal += " "
+            sets.append(frozenset([literal]))
             run.clear()
 
+    after_boundary = bound
     for op, av in seq:
         if op is sre_c.LITERAL:
+            if not run:
+                run_bound = after_boundary
             run.append(chr(av).lower())
+            after_boundary = False
+            continue
+        if op is sre_c.AT and av is sre_c.AT_BOUNDARY:
+            flush(end=True)
+            after_boundary = True
             continue
         if op is sre_c.BRANCH and run:
             # the parser factors common prefixes out ("fire|flames" -> "f" + "ire|lames"): rejoin them
             prefix = "".join(run)
-            sets.append(frozenset(prefix + _leading_literal(alt) for alt in av[1]))
+            sets.append(frozenset(mark(prefix + _leading_literal(alt), run_bound) for alt in av[1]))
             run.clear()
         flush()
         if op is sre_c.SUBPATTERN:
-            sets += _required(av[-1])
+            sets += _required(av[-1], after_boundary)
         elif op is sre_c.BRANCH:
-            best = [_best(_required(alt)) for alt in av[1]]
+            best = [_best(_required(alt, after_boundary)) for alt in av[1]]
             if best and all(best):
                 sets.append(frozenset().union(*best))
         elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT) and av[0] >= 1:
-            sets += _required(av[2])
+            sets += _required(av[2], after_boundary)
+        after_boundary = False
     flush()
     return sets
 

@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from triage.domain.features import analyze
+from triage.domain.tfidf import FastTfidf
 from triage.domain.urgency import UrgencyModel
 
 MODEL_NAME = "lr3"
@@ -41,6 +42,7 @@ class DepartmentModel:
     clf: LogisticRegression
     manifest: dict
     urgency: UrgencyModel | None = None  # the learned critical-urgency model (see `urgency`), when trained
+    _fast: FastTfidf | None = None  # the vectoriser's faster twin, built on first use (not saved)
 
     @property
     def classes(self) -> list[str]:
@@ -54,8 +56,11 @@ class DepartmentModel:
     def version(self) -> str:
         return str(self.manifest["version"])
 
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return self.vectorizer.transform(texts)
+    def transform(self, texts: Sequence[str] | Sequence[list[str]]) -> sparse.csr_matrix:
+        """TF-IDF rows for texts, or for their features already computed (`features.text_features`)."""
+        if self._fast is None:
+            self._fast = FastTfidf(self.vectorizer)
+        return self._fast.transform([t if isinstance(t, list) else analyze(t) for t in texts])
 
     def predict_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
         x = self.transform(texts)

@@ -38,6 +38,11 @@ _ADDRESS = re.compile(
     r"Place|Gardens|Terrace|Court|Grove|Hill|Row|Square|Mews|Walk|Park|View|Rise)\b"
 )
 _DIGITS = re.compile(r"\d")
+# cheap necessary conditions, checked before the case-insensitive patterns above (which are slow to run)
+_INWARD = re.compile(r"[0-9][A-Za-z]{2}\b")  # every postcode ends with its inward code: a digit and two letters
+_SIX_DIGITS = re.compile(r"[0-9]{2}[- ]?[0-9]{2}[- ]?[0-9]{2}")  # in every NI number and sort code
+_DOB_CUE = re.compile(r"birth|born|d\.?o\.?b|dyddiad geni")
+_PHONE_START = re.compile(r"[+0](?:\D{0,3}[0-9]){7}")  # a number kept below starts with 0 or +, then 7+ digits
 
 
 def luhn_valid(digits: str) -> bool:
@@ -59,18 +64,20 @@ def find_pii(text: str) -> list[Finding]:
     if "@" in text:
         found += [("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
     if _DIGITS.search(text):
-        found += [("postcode", m.start(), m.end()) for m in _POSTCODE.finditer(text)]
+        if _INWARD.search(text):
+            found += [("postcode", m.start(), m.end()) for m in _POSTCODE.finditer(text)]
         found += [("address", m.start(), m.end()) for m in _ADDRESS.finditer(text)]
         digit_count = len(_DIGITS.findall(text))
-        if digit_count >= 6:
+        if digit_count >= 6 and _SIX_DIGITS.search(text):
             found += [("national_insurance_number", m.start(), m.end()) for m in _NINO.finditer(text)]
             found += [("sort_code", m.start(1), m.end(1)) for m in _SORT_CODE.finditer(text)]
-        if digit_count >= 3:
+        if digit_count >= 3 and _DOB_CUE.search(text.lower()):
             found += [("date_of_birth", m.start(1), m.end(1)) for m in _DOB.finditer(text)]
         if digit_count >= 9:
             cards = _cards(text)
             found += cards
-            found += _phones(text, cards)
+            if _PHONE_START.search(text):
+                found += _phones(text, cards)
     return _dedupe(found)
 
 
@@ -94,6 +101,8 @@ def _phones(text: str, cards: list[Finding]) -> list[Finding]:
             continue
         if not m.raw_string.lstrip("(").startswith(("0", "+")):
             continue  # UK numbers are written with a trunk 0 or an international prefix; bare digit runs are references
+        if sum(c.isdigit() for c in m.raw_string) < 8:
+            continue  # "Bin ref: 0254": the shortest UK numbers have 8 digits with their 0 (0800 1111); most have 11
         out.append(("phone", m.start, m.end))
     return out
 

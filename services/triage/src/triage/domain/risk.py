@@ -6,10 +6,22 @@ danger word ("bleach", "flames", "face down") and a person, or two danger words,
 
 from __future__ import annotations
 
+import re
+
 from triage.domain.gating import PatternSet, gate
 from triage.domain.taxonomy import Risk, Rule
 
 RULE_ID = "critical.risk_score"
+
+# Words that say the danger is not happening now: a past event ("last month", "years ago") or a question about
+# training, awareness, a policy or a charity. One of them takes a point off the score, so a strong danger word
+# still counts but a weak one with a person in it no longer does. Checked only when there are danger points.
+_CALM = re.compile(
+    r"\b(last (week|month|year|summer|winter|spring|autumn|term|christmas|new year)|(weeks|months|years|a while|"
+    r"some time|a few (weeks|months|years)) (ago|back)|\d+ (weeks|months|years) ago|back in (19|20)\d\d|"
+    r"(prevention|awareness|training|campaign|leaflets?|fundrais\w*|statistics|freedom of information|policy|"
+    r"crime number|insurance|dissertation|course|workshop|charity) )",
+)
 
 
 class RiskScorer:
@@ -35,7 +47,8 @@ class RiskScorer:
         if danger < self.risk.min_danger:
             return 0, []
         kinds = {kind for kind, _, _, _ in self._context.matching(text, low)}
-        return danger + ("person" in kinds) + ("now" in kinds), words
+        calm = 1 if _CALM.search(low + " ") else 0
+        return danger + ("person" in kinds) + ("now" in kinds) - calm, words
 
     def _densest(self, found: set, text: str) -> tuple[int, list[str]]:
         """The most danger points found within `window` characters, and the words that gave them."""

@@ -28,8 +28,10 @@ class CompiledRule:
         if not self.all_of:
             return False
         spans = []
+        same = len(low) == len(text)  # then `low` has the same spans, and the faster lower-case patterns apply
         for group in self.all_of:
-            found = [m.span() for p in group if p.passes(low) for m in p.pattern.finditer(text)]
+            found = [m.span() for p in group if p.passes(low)
+                     for m in (p.fast.finditer(low) if same and p.fast is not None else p.pattern.finditer(text))]
             if not found:
                 return False
             spans.append(found)
