@@ -79,3 +79,23 @@ def test_department_priors_correct_the_model(tmp_path):
     message = "My bike was stolen from the rack outside the shops, it had a police marking on it"
     assert load_classifier().classify(message).department == "police"
     assert load_classifier(taxonomy_path=path).classify(message).department != "police"
+
+
+def test_new_concepts_device_idiom_and_quiet_phrases():
+    assert "device" in concepts(tokens("there's a device in a bag by the door"))
+    found = concepts(tokens("the queue at the tip is killing me"))
+    assert "idiom" in found and "harm" not in found and "threat" not in found
+    assert "electric" in concepts(tokens("the fuse box is fizzing"))
+    assert "despair" in concepts(tokens("this is the last message anyone will get from me"))
+    assert "complaint" in concepts(tokens("I'm going to complain to the ombudsman"))
+    # a phrase is looked for only while the words read so far start one: ordinary words find nothing
+    assert concepts(tokens("in front of the library on the high street")) == []
+
+
+def test_urgency_seed_is_large_and_uses_taxonomy_departments():
+    rows = urgency_seed_rows()
+    departments = set(load_taxonomy().department_ids)
+    assert sum(r.urgency == "critical" for r in rows) >= 450
+    assert sum(r.urgency != "critical" for r in rows) >= 350
+    assert {r.department for r in rows} <= departments
+    assert len({r.text for r in rows}) == len(rows)

@@ -48,3 +48,29 @@ def test_alarming_sounding_normal_messages_are_not_critical(scored):
     decoys = [(r, c) for r, c in scored if r["urgency"] == "normal"]
     false_alarms = [(r["text"], c.rules_fired) for r, c in decoys if c.urgency == "critical"]
     assert not false_alarms
+
+
+@pytest.mark.parametrize("text", [
+    "The kettle lead is fizzing where the leak from upstairs drips onto the plug",
+    "Someone is in the canal by the footbridge shouting and splashing",
+    "I'm going to walk into that housing office and stab whoever is behind the counter",
+    "Flames in the old church hall and people have been sleeping in there",
+])
+def test_concept_rules_catch_new_wording(text):
+    c = load_classifier().classify(text)
+    assert c.urgency == "critical", c.rules_fired
+
+
+@pytest.mark.parametrize("text", [
+    "We had a chip pan fire last month, it's out now but the wall needs repainting",
+    "I'm going to kill whoever designed this parking scheme",
+    "My council tax is daylight robbery",
+    "Can't breathe for the dust from the building site, can they damp it down",
+    "Suicide prevention course for our volunteers, is there funding?",
+])
+def test_past_idiom_and_training_messages_are_not_critical_by_rules(text):
+    clf = load_classifier()
+    low = text.lower()
+    fired = [r.id for r in clf.compiled.fire(text, low) if r.urgency == "critical"]
+    assert not fired, fired
+    assert clf.risk.rule_for(text, low) is None
