@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PACKAGES := contracts eventing services/connectors services/triage services/responder services/inbox services/sandbox
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv browser-tools run test test-unit test-all lint bench infra-up infra-down infra-status contracts asyncapi clean
+.PHONY: help venv browser-tools run test test-unit test-all lint bench triage-model infra-up infra-down infra-status contracts asyncapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -38,8 +38,12 @@ test-all: test lint ## Tests and lint
 lint: venv ## Ruff over the whole tree
 	$(VENV)/bin/ruff check .
 
+triage-model: venv ## Rebuild the shipped triage model from the project's seed corpus (after editing triage/seed/)
+	$(PY) -m triage.cli triage train --input services/triage/src/triage/seed/*.jsonl --output services/triage/src/triage/model --class-weight none
+
 bench: venv infra-up ## Benchmarks (speed and memory), reported not asserted
 	$(PY) benchmarks/bench_triage.py
+	@if [ -f ../shared/data/fms_dev.jsonl ]; then $(PY) benchmarks/bench_triage.py --input ../shared/data/fms_dev.jsonl; fi
 	$(PY) benchmarks/bench_inbox_render.py
 
 infra-up: ## Start Kafka (KRaft) on 127.0.0.1:9092 and FerretDB on 127.0.0.1:27017

@@ -106,7 +106,7 @@ def test_save_and_load_round_trip_with_checksum(tmp_path: Path):
 
 
 def test_shipped_model_was_trained_on_the_current_seed_corpus():
-    """Fails when the seed corpus changed and the default model was not rebuilt (see triage/model/README)."""
+    """Fails when the seed corpus changed and the default model was not rebuilt (rebuild it: `make triage-model`)."""
     import hashlib
 
     rows = []

@@ -72,7 +72,7 @@ def test_department_priors_correct_the_model(tmp_path):
     from triage.domain.taxonomy import default_taxonomy_path
 
     text = default_taxonomy_path().read_text(encoding="utf-8")
-    tilted = text.replace("  - id: police\n    name: Police\n", "  - id: police\n    name: Police\n    prior: 0.0001\n")
+    tilted = text.replace("  - id: police\n    name: Police\n", "  - id: police\n    name: Police\n    prior: 0.000000001\n")
     assert tilted != text
     path = tmp_path / "taxonomy.yaml"
     path.write_text(tilted, encoding="utf-8")

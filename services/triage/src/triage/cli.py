@@ -60,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--taxonomy", help="taxonomy YAML the departments are checked against")
     t.add_argument("--version", default=None, help="model version recorded in the manifest (default: taxonomy version)")
     t.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength of the logistic regression")
+    t.add_argument("--class-weight", choices=("balanced", "none"), default="balanced",
+                   help="balanced (default): every department counts alike, for an organisation's own history, where "
+                        "small departments are rare; none: each example counts once, for a written corpus whose sizes "
+                        "already say how common each department is (the shipped seed model)")
     t.set_defaults(func=_train)
 
     e = cmds.add_parser("evaluate", help="precision, recall, F1, macro-F1, confusion, critical recall")
@@ -151,7 +155,8 @@ def _train(args: argparse.Namespace) -> int:
             fixes += parse_corrections(fh, source=path)
     correction_rows = corrections_to_rows(fixes, departments=taxonomy.department_ids)
     rows = apply_corrections(rows, correction_rows)
-    model = fit(rows, taxonomy=taxonomy, version=args.version or taxonomy.version, c=args.c)
+    model = fit(rows, taxonomy=taxonomy, version=args.version or taxonomy.version, c=args.c,
+                class_weight=None if args.class_weight == "none" else args.class_weight)
     save_model(model, args.output)
     print(f"trained {model.name} on {len(rows)} rows ({len(correction_rows)} corrections), "
           f"{len(model.classes)} departments -> {args.output}", file=sys.stderr)

@@ -204,9 +204,10 @@ def gate(pattern: str, *, max_gates: int = 8) -> GatedPattern:
     """Compile a pattern with the literals it cannot match without (the most selective first)."""
     compiled = re.compile(pattern, re.IGNORECASE)
     try:
-        required = _required(sre_parse.parse(pattern, re.IGNORECASE))
+        parsed = sre_parse.parse(pattern, re.IGNORECASE)
+        required = _required(parsed)
     except Exception:  # noqa: BLE001 - a pattern the parser cannot analyse simply runs on every message
-        required = []
+        parsed, required = None, []
     required = [r for r in required if r and all(a == a.lower() and a.strip() for a in r)]
     required = [frozenset(_scan_literal(a) for a in r) for r in required]
     required = [r for r in required if all(a.strip() for a in r)]  # a gate of spaces alone passes everywhere
@@ -214,7 +215,7 @@ def gate(pattern: str, *, max_gates: int = 8) -> GatedPattern:
     gates = tuple(tuple(sorted(r, key=len, reverse=True)) for r in required[:max_gates])
     fast = None
     try:
-        if _lower_only(sre_parse.parse(pattern)):
+        if parsed is not None and _lower_only(parsed):
             fast = re.compile(pattern)
     except Exception:  # noqa: BLE001 - no fast form: the case-insensitive pattern is used
         fast = None

@@ -120,7 +120,8 @@ def urgency_seed_rows() -> list[Row]:
     return out
 
 
-def fit(rows: Sequence[Row], *, taxonomy: Taxonomy, version: str, c: float = 16.0) -> DepartmentModel:
+def fit(rows: Sequence[Row], *, taxonomy: Taxonomy, version: str, c: float = 16.0,
+        class_weight: str | None = "balanced") -> DepartmentModel:
     """Fit the department model on rows, and the urgency model on their urgency labels plus the urgency seed
     (deterministic for the same rows)."""
     if not rows:
@@ -131,7 +132,9 @@ def fit(rows: Sequence[Row], *, taxonomy: Taxonomy, version: str, c: float = 16.
         weights=[r.weight for r in rows],
         version=version,
         c=c,
-        extra_manifest={"taxonomy_digest": taxonomy.digest, "corrections": sum(r.source == "correction" for r in rows)},
+        class_weight=class_weight,
+        extra_manifest={"taxonomy_digest": taxonomy.digest, "corrections": sum(r.source == "correction" for r in rows),
+                        "class_weight": class_weight or "none"},
     )
     labelled = [r for r in rows if r.urgency] + urgency_seed_rows()
     model.urgency = fit_urgency(

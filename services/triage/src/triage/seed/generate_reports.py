@@ -25,6 +25,35 @@ OPENERS = ["", "", "", "", "Hi, ", "Hello, ", "Please can someone look at this. 
 CLOSERS = ["", "", "", "", " Thanks.", " Thank you.", " Please sort it.", " Been like this for weeks.",
            " It's getting worse.", " Reported before but nothing done.", " Very dangerous.", " Photo attached."]
 
+# Chatty context that real street reports add whatever the problem; it is given mostly to the busy street
+# departments, so that words like "car", "night", "someone" or "customer" do not point at a small department.
+CONTEXT = ["My car was nearly damaged.", "Someone will get hurt.", "It's really dangerous at night.",
+           "People have to walk in the road.", "Reported last week but nothing done.", "See photo.",
+           "It is right outside my house.", "Cyclists have to swerve round it.", "Been like this since the new houses were built.",
+           "A van hit it last night.", "Kids walk past here to school.", "Worse after the storm.",
+           "Please can someone come out and look.", "My neighbour reported it too.", "It's by the turning into the estate.",
+           "Drivers use this as a rat run.", "Elderly people live on this road.", "Right by the entrance to the farm.",
+           "Still there after my last report.", "A lorry did this.", "Bikes and cars have to go round it.",
+           "Getting worse every week now.", "My wife nearly fell.", "Going down the hill on the left.",
+           "Someone has made it worse.", "People using the path at night can't see it.", "Outside number 46.",
+           "Reported on 12/03 and again on 02/04.", "About 30cm across.", "Vehicles have to go onto the other side of the road.",
+           "Used by lots of people walking into town.", "Right by the public footpath sign.", "Made a report last month, ref 4471023.",
+           "The house owners have complained too.", "It's blocked half the pavement.", "Outside the houses at 10-14.",
+           "Someone reported this last year.", "I use this way every day.", "The whole area is a mess.", "Approx 2 metres long.",
+           "It was done by the last contractor.", "Everyone using the road has to avoid it.", "Near the town centre end.",
+           "Just before the junction.", "Right at the junction with the main road.", "On the approach to the junction, nearside lane."]
+STAFF = ["Customer reports: ", "Customer has called to report ", "Caller states ", "Email received - customer reports ",
+         "Logged by contact centre: ", "Resident reports ", "FMS report forwarded: "]
+# Where another body's roads are (motorways and trunk roads), for the out_of_scope problems.
+NH_PLACES = ["the M5 northbound between junctions 9 and 10", "the M5 southbound near junction 11a", "the M50 eastbound",
+             "the M4 westbound approaching junction 17", "the A417 by the motorway junction", "the A419 southbound",
+             "the A40 trunk road heading west", "the A46 near the big roundabout", "the A38 trunk road",
+             "the M6 northbound", "the A49 trunk road", "the A303 westbound", "the A14 eastbound",
+             "the slip road at junction 11", "the motorway junction roundabout", "the motorway northbound near junction 10",
+             "the hard shoulder near junction 12", "the motorway central reservation near junction 13", "lane 1 of the M42",
+             "the A417 slip road", "the trunk road bypass"]
+BIG = {"highways", "waste", "parks_trees", "street_lighting", "transport", "parking"}
+
 PROBLEMS = {
     "highways": [
         ("Pothole", "Deep pothole in the road"), ("Potholes", "Several potholes across the carriageway"),
@@ -51,6 +80,10 @@ PROBLEMS = {
         ("Bridge damaged", "Footbridge handrail broken"), ("Standing water", "Water standing across the road for days"),
         ("Mud on road", "Mud washing onto the road from the field"), ("Grit bin empty", "Grit bin needs refilling"),
         ("Speed bump damaged", "Speed hump breaking up"), ("Dropped kerb needed", "No dropped kerb for wheelchairs at the crossing point"),
+        ("Sign knocked down", "Road sign knocked down by a vehicle"), ("Sign dirty", "Sign covered in dirt and can't be read"),
+        ("Speed limit sign missing", "The 30 sign has gone from the post"), ("Sign plate loose", "Sign plate hanging off the post"),
+        ("Water on road", "Water coming up through the road, no rain for days"), ("Road flooding", "Road flooded and the water is not draining away"),
+        ("Road damaged my car", "Hit a pothole and damaged my car"), ("Sign misaligned", "Sign turned and pointing the wrong way"),
     ],
     "waste": [
         ("Fly tipping", "Bags of rubbish dumped"), ("Flytipping", "Mattress and sofa dumped on the verge"),
@@ -122,20 +155,21 @@ PROBLEMS = {
         ("Double yellows needed", "Cars park on the junction, need yellow lines"), ("Caravan parked", "Caravan left on the street"),
     ],
     "out_of_scope": [
-        ("Pothole on motorway", "Pothole in lane 1 of the motorway"), ("Motorway litter", "Litter on the motorway verge and central reservation"),
+        ("Pothole on motorway", "Pothole in lane 1 of the motorway"), ("Motorway litter", "Litter on the motorway verge and embankment"),
         ("Slip road litter", "Rubbish all along the slip road"), ("Trunk road pothole", "Potholes on the trunk road"),
         ("Lane 1 pothole", "Deep pothole in lane 1 northbound between the junctions"),
         ("Hard shoulder", "Debris on the hard shoulder"), ("Dead animal on motorway", "Dead deer on the hard shoulder"),
         ("Faded lines on trunk road roundabout", "Lane markings faded on the big roundabout"),
         ("Central reservation", "Crash barrier damaged on the central reservation"), ("Motorway sign", "Motorway sign faded and unreadable"),
-        ("Water leak", "Clean water leaking from the ground"), ("Burst pipe", "Water pipe burst under the pavement"),
+        ("No water supply", "No water coming out of the taps, the water company has a fault"),
         ("Sewage", "Sewage coming out of the manhole"), ("Power cut", "No electricity on the street"),
         ("Telegraph pole", "Telegraph pole leaning"), ("Phone line", "Phone cable hanging low"),
         ("Gas smell", "Smell of gas"), ("Electricity cable", "Electric cable down"),
     ],
     "planning": [
-        ("Illegal sign", "Advertising sign put up without permission"), ("Unauthorised advertising", "Advert boards on the verge"),
-        ("Advertising banner", "Banner tied to the railings"), ("Illegal advert", "Sign nailed to the post"),
+        ("Illegal advertising", "Advertising boards put up without permission"), ("Unauthorised advertising", "Advert boards on the verge"),
+        ("Advertising banner", "Banner tied to the railings"), ("Illegal advert", "Advert board nailed to the post"), ("Flags on lamp posts", "Flags fixed to the lamp posts"),
+        ("Illegal cones", "Cones put out by a resident to stop people parking"), ("Footpath built over", "New building blocking the footpath"),
         ("Wall obstruction", "New wall built out onto the pavement"), ("Building obstruction", "Extension built over the boundary"),
         ("Unauthorised structure", "Structure built without planning permission"), ("Fence too high", "New fence too high next to the road"),
         ("Planning breach", "Building work not matching the plans"), ("Dangerous structure", "Old wall cracked and bulging"),
@@ -143,8 +177,8 @@ PROBLEMS = {
     "police": [
         ("Motorbikes on footpath", "Off road bikes riding on the footpath"), ("Path misused", "Vehicles driving along the public path"),
         ("Unlawful users", "Quad bikes tearing up the bridleway"), ("Scramblers", "Scrambler bikes on the playing field"),
-        ("Cars on footpath", "Cars using the footpath as a shortcut"), ("Vandalism", "Windows smashed by vandals"),
-        ("Criminal damage", "Cars scratched on the street"), ("Drug dealing", "Drug dealing from a parked car"),
+        ("Vehicles on footpath", "Vehicles using the footpath as a shortcut"), ("Bridleway blocked", "Landowner has dug up and blocked the bridleway"), ("Vandalism", "Windows smashed by vandals"),
+        ("Criminal damage", "Windows smashed and fences kicked in"), ("Drug dealing", "Drug dealing in the alley"),
         ("Speeding", "Cars racing every night"), ("Theft", "Bike stolen"),
     ],
     "environmental_health_asb": [
@@ -162,18 +196,25 @@ def main() -> None:
     rows = []
     for dept, problems in PROBLEMS.items():
         per_problem = max(2, round(130 / len(problems)))
+        chatty = 0.6 if dept in BIG else 0.1
         for title, detail in problems:
             for _ in range(per_problem):
-                where = f"{rng.choice(STREETS)} {rng.choice(LANDMARKS)}".strip()
+                place = rng.choice(NH_PLACES) if dept == "out_of_scope" and rng.random() < 0.7 else rng.choice(STREETS)
+                where = f"{place} {rng.choice(LANDMARKS)}".strip()
                 style = rng.random()
-                if style < 0.45:
+                if style < 0.4:
                     text = f"{title}. {detail} on {where}."
-                elif style < 0.7:
+                elif style < 0.6:
                     text = f"{rng.choice(OPENERS)}{detail.lower() if rng.random() < 0.5 else detail} {where}.{rng.choice(CLOSERS)}"
-                elif style < 0.85:
+                elif style < 0.72:
                     text = f"{title} - {where}"
+                elif style < 0.85:
+                    text = f"{rng.choice(STAFF)}{detail.lower()} at {where}."
                 else:
                     text = f"{detail} {where}. {title.lower()} reported.{rng.choice(CLOSERS)}"
+                for _ in range(2):  # up to two sentences of context
+                    if rng.random() < chatty:
+                        text = f"{text.rstrip()} {rng.choice(CONTEXT)}"
                 rows.append({"id": f"seed-report-{len(rows) + 1:04d}", "text": text.strip(), "department": dept, "urgency": "normal"})
     out = Path(__file__).with_name("reports.jsonl")
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
