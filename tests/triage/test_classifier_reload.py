@@ -35,7 +35,7 @@ def test_new_model_is_swapped_in_without_restart(tmp_path: Path):
 
     staging = tmp_path.parent / "staging"
     train(staging, "parks_trees", "v2")
-    for name in ("model.joblib", "model.json"):  # a deploy: artifact first, manifest last
+    for name in ("model.npz", "model.json"):  # a deploy: artifact first, manifest last
         shutil.copy(staging / name, tmp_path / name)
 
     assert ref() is first  # not checked again before min_interval
@@ -52,7 +52,7 @@ def test_broken_new_model_keeps_the_old_one(tmp_path: Path):
     train(tmp_path, "waste", "v1")
     watcher = ModelWatcher(tmp_path, min_interval=0)
     old = watcher.current()
-    (tmp_path / "model.joblib").write_bytes(b"half written")
+    (tmp_path / "model.npz").write_bytes(b"half written")
     (tmp_path / "model.json").write_text((tmp_path / "model.json").read_text().replace("v1", "v9"))
     assert watcher.check() is False
     assert watcher.current() is old

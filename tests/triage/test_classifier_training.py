@@ -98,7 +98,7 @@ def test_save_and_load_round_trip_with_checksum(tmp_path: Path):
     assert read_manifest(tmp_path)["rows"] == len(ROWS)
     again = load_model(tmp_path)
     assert again.classes == model.classes
-    (tmp_path / "model.joblib").write_bytes(b"tampered")
+    (tmp_path / "model.npz").write_bytes(b"tampered")
     from triage.domain import ModelError
 
     with pytest.raises(ModelError, match="checksum"):

@@ -74,3 +74,73 @@ def test_past_idiom_and_training_messages_are_not_critical_by_rules(text):
     fired = [r.id for r in clf.compiled.fire(text, low) if r.urgency == "critical"]
     assert not fired, fired
     assert clf.risk.rule_for(text, low) is None
+
+
+def _critical_rules(text):
+    clf = load_classifier()
+    low = text.lower()
+    return [r.id for r in clf.compiled.fire(text, low) if r.urgency == "critical"]
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("A tipper truck has gone over a cyclist and he's trapped under the wheels", "critical.road_casualty"),
+    ("The motorbike rider is lying by the kerb and isn't moving", "critical.road_casualty"),
+    ("A pallet of bricks dropped off the crane onto two workers below", "critical.falling_object_on_people"),
+    ("The shop canopy came down and a woman is pinned underneath it", "critical.falling_object_on_people"),
+    ("A labourer has fallen through the skylight of the warehouse", "critical.workplace_injury"),
+    ("His sleeve got caught in the conveyor and his arm is trapped", "critical.workplace_injury"),
+    ("Mum has Alzheimer's and has gone missing from the house since lunchtime", "critical.missing_vulnerable"),
+    ("My son is 7 and he ran off in the woods, we can't find him", "critical.missing_vulnerable"),
+    ("An abandoned rucksack at the bus station has wires sticking out of it", "critical.unattended_device"),
+    ("A power cable has fallen in the park and children are playing with it", "critical.child_or_person_at_live_cable"),
+    ("Our carbon monoxide alarm is going off and my husband is dizzy", "critical.carbon_monoxide"),
+    ("Dyw fy nhad ddim yn anadlu", "critical.welsh_emergency"),
+    ("Mae hi'n cael ei churo gan ei phartner", "critical.welsh_emergency"),
+    ("A lad has been glassed outside the pub and he's bleeding", "critical.violence"),
+    ("A 14 year old girl keeps getting into cars with grown men at night", "critical.safeguarding"),
+    ("They'd all be better off once I'm gone", "critical.self_harm"),
+])
+def test_new_critical_rules(text, rule):
+    assert rule in _critical_rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "There was a stabbing on our road two years ago, can we have better lighting?",
+    "We had a carbon monoxide scare in 2019, can I have a detector fitted?",
+    "Can I get a free carbon monoxide alarm for my dad's flat?",
+    "Is there a support group for families affected by domestic abuse?",
+    "The wall fell down in the night, nobody was hurt, bricks are on the pavement",
+    "Someone dumped an old suitcase and a box of cables in the alley, please collect",
+    "Power cable hanging low over the lane, it has been taped off by the electricity board",
+    "The gym prices have gone through the roof",
+    "My dad has dementia, can we get a tracker in case he ever goes missing?",
+    "The band set the stage on fire at the festival",
+    "this bill nearly gave me a heart attack",
+])
+def test_past_info_and_idiom_messages_do_not_fire_new_critical_rules(text):
+    assert not _critical_rules(text)
+    clf = load_classifier()
+    assert clf.risk.rule_for(text, text.lower()) is None
+
+
+def test_risk_score_takes_points_off_past_and_story_messages():
+    clf = load_classifier()
+    for text in ["In the game my character got shot and bled out",
+                 "A girl drowned in the quarry years ago, could you put up warning signs?",
+                 "My nan keeps forgetting to take her tablets, can someone set up reminders?",
+                 "The bailiffs are threatening to take my car"]:
+        assert clf.risk.rule_for(text, text.lower()) is None, text
+    for text in ["He's stabbed a man outside the shop right now",
+                 "my husband's lips are going blue and he won't wake up"]:
+        assert clf.risk.rule_for(text, text.lower()) is not None, text
+
+
+def test_dev2_set_recall_by_rules_and_model():
+    """urgent_dev2.jsonl: the round-2 dev set across kinds of critical message (each row has a `kind`)."""
+    scored = load("urgent_dev2.jsonl")
+    critical = [(r, c) for r, c in scored if r["urgency"] == "critical"]
+    assert len(critical) >= 140
+    missed = [r["text"] for r, c in critical if c.urgency != "critical"]
+    assert 1 - len(missed) / len(critical) >= 0.95, missed
+    false_alarms = [r["text"] for r, c in scored if r["urgency"] != "critical" and c.urgency == "critical"]
+    assert len(false_alarms) <= 8, false_alarms

@@ -70,7 +70,7 @@ def test_train_then_classify_and_evaluate_with_that_model(tmp_path, capsys):
     model = tmp_path / "model"
     code, _, err = run(["triage", "train", "--input", str(train), "--output", str(model)], capsys)
     assert code == 0, err
-    assert (model / "model.json").is_file() and (model / "model.joblib").is_file()
+    assert (model / "model.json").is_file() and (model / "model.npz").is_file()
 
     test = write_jsonl(tmp_path / "test.jsonl", [
         {"text": "bins not collected", "department": "waste"},

@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
     t = cmds.add_parser("train", help="train a model from labelled JSON lines ({text, department, urgency?, id?})")
     t.add_argument("--input", nargs="+", required=True, help="labelled JSON lines file(s)")
-    t.add_argument("--output", required=True, help="directory to write model.json and model.joblib to")
+    t.add_argument("--output", required=True, help="directory to write model.json and model.npz to")
     t.add_argument("--corrections", action="append", default=[], help="TriageCorrection JSON lines (repeatable)")
     t.add_argument("--taxonomy", help="taxonomy YAML the departments are checked against")
     t.add_argument("--version", default=None, help="model version recorded in the manifest (default: taxonomy version)")

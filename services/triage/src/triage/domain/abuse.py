@@ -13,7 +13,7 @@ from triage.domain.gating import PatternSet, gate
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "$": "s", "@": "a", "!": "i"})
 _MIXED = re.compile(r"[a-z][01345$@!]|[01345$@!][a-z]")  # a letter next to a stand-in: "sh1t", "f4ck", "idiot!"
 # a word written with stand-ins (trailing "!" is punctuation, kept as it is)
-_LEET_WORD = re.compile(r"[a-z01345$@!]*(?:[a-z][01345$@!]|[01345$@!][a-z])[a-z01345$@!]*")
+_LEET_WORD = re.compile(r"(?<![a-z01345$@!])[a-z01345$@!]*(?:[a-z][01345$@!]|[01345$@!][a-z])[a-z01345$@!]*")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 _TRIPLE = re.compile(r"([a-z])\1\1")  # the same test, about three times faster to search
 _STARRED = re.compile(r"\b([a-z])[*#@%]+([a-z]{0,3})\b")

@@ -1,33 +1,32 @@
 """The department model: TF-IDF over fast word features (see `features`) into a logistic regression.
 
-A model directory holds `model.joblib` (the fitted scikit-learn objects) and `model.json` (the manifest:
-name, version, classes, training data digest, artifact checksum). A directory is only loaded when the
-artifact's checksum matches its manifest; load model directories you trust only (joblib is pickle).
+A model directory holds `model.npz` (arrays only: vocabulary, idf, weights, for the department model and the
+urgency model; read with `allow_pickle=False`, so a model file cannot carry code) and `model.json` (the
+manifest: name, version, classes, training data digest, artifact checksum). A directory is only loaded when
+the artifact's checksum matches its manifest. Training uses scikit-learn; scoring does not import it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import joblib
 import numpy as np
-import sklearn
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from triage.domain.features import analyze
-from triage.domain.tfidf import FastTfidf
+from triage.domain.tfidf import LinearText
 from triage.domain.urgency import UrgencyModel
 
 MODEL_NAME = "lr3"
 MANIFEST = "model.json"
-ARTIFACT = "model.joblib"
+ARTIFACT = "model.npz"
+FORMAT = 2  # 1 was a pickled scikit-learn artifact (model.joblib), no longer read: retrain to upgrade
 
 
 class ModelError(ValueError):
@@ -36,13 +35,11 @@ class ModelError(ValueError):
 
 @dataclass(slots=True)
 class DepartmentModel:
-    """A fitted vectoriser and classifier with the facts of how they were trained."""
+    """A fitted TF-IDF + linear model with the facts of how it was trained."""
 
-    vectorizer: TfidfVectorizer
-    clf: LogisticRegression
+    text: LinearText
     manifest: dict
     urgency: UrgencyModel | None = None  # the learned critical-urgency model (see `urgency`), when trained
-    _fast: FastTfidf | None = None  # the vectoriser's faster twin, built on first use (not saved)
 
     @property
     def classes(self) -> list[str]:
@@ -58,40 +55,26 @@ class DepartmentModel:
 
     def transform(self, texts: Sequence[str] | Sequence[list[str]]) -> sparse.csr_matrix:
         """TF-IDF rows for texts, or for their features already computed (`features.text_features`)."""
-        if self._fast is None:
-            self._fast = FastTfidf(self.vectorizer)
-        return self._fast.transform([t if isinstance(t, list) else analyze(t) for t in texts])
+        return self.text.transform([t if isinstance(t, list) else analyze(t) for t in texts])
 
-    def predict_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
+    def predict_proba(self, texts: Sequence[str] | Sequence[list[str]]) -> tuple[np.ndarray, sparse.csr_matrix]:
         x = self.transform(texts)
-        return self.clf.predict_proba(x), x
+        return self.text.predict_proba(x), x
 
     def top_features(self, x: sparse.csr_matrix, class_indices: np.ndarray, k: int = 5) -> list[list[str]]:
         """For each row of `x`, its features that pushed hardest towards that row's class, strongest first."""
-        coef = self.clf.coef_
-        if coef.shape[0] == 1:  # two classes: scikit-learn keeps one row of weights, for the second class
-            coef = np.vstack([-coef[0], coef[0]])
+        coef = self.text.class_weights()
         counts = np.diff(x.indptr)
         rows = np.repeat(np.arange(x.shape[0]), counts)
         contrib = x.data * coef[np.asarray(class_indices)[rows], x.indices]
         order = np.lexsort((-contrib, rows))
-        names = _feature_names(self)
+        names = self.text.terms
         out = []
         for r in range(x.shape[0]):
             lo = x.indptr[r]
             seg = order[lo : lo + min(k, counts[r])]
             out.append([str(names[x.indices[j]]) for j in seg if contrib[j] > 0])
         return out
-
-
-_NAMES: dict[int, np.ndarray] = {}
-
-
-def _feature_names(model: DepartmentModel) -> np.ndarray:
-    key = id(model.clf)
-    if key not in _NAMES:
-        _NAMES[key] = model.vectorizer.get_feature_names_out()
-    return _NAMES[key]
 
 
 def train_model(
@@ -106,6 +89,10 @@ def train_model(
     extra_manifest: dict | None = None,
 ) -> DepartmentModel:
     """Fit a model; deterministic for the same rows in the same order."""
+    import sklearn  # training only: scoring never imports scikit-learn
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     if len(texts) != len(labels) or not texts:
         raise ValueError("need the same, non-zero number of texts and labels")
     if len(set(labels)) < 2:
@@ -116,7 +103,7 @@ def train_model(
     clf.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
     digest = hashlib.sha256("\n".join(f"{t}\t{y}" for t, y in zip(texts, labels, strict=True)).encode()).hexdigest()
     manifest = {
-        "format": 1,
+        "format": FORMAT,
         "name": MODEL_NAME,
         "version": version,
         "classes": [str(c_) for c_ in clf.classes_],
@@ -126,18 +113,20 @@ def train_model(
         "sklearn": sklearn.__version__,
         **(extra_manifest or {}),
     }
-    return DepartmentModel(vectorizer=vectorizer, clf=clf, manifest=manifest)
+    return DepartmentModel(text=LinearText.from_sklearn(vectorizer, clf), manifest=manifest)
 
 
 def save_model(model: DepartmentModel, directory: str | Path) -> Path:
     """Write the artifact, then the manifest (last, so a watcher never sees a manifest without its artifact)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / (ARTIFACT + ".tmp")
-    parts = {"vectorizer": model.vectorizer, "clf": model.clf}
+    arrays = model.text.to_arrays("department_")
     if model.urgency is not None:
-        parts["urgency"] = model.urgency
-    joblib.dump(parts, tmp, compress=3)
+        arrays.update(model.urgency.to_arrays("urgency_"))
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    tmp = directory / (ARTIFACT + ".tmp")
+    tmp.write_bytes(buffer.getvalue())
     tmp.replace(directory / ARTIFACT)
     manifest = {**model.manifest, "artifact": ARTIFACT, "artifact_sha256": _sha256(directory / ARTIFACT)}
     model.manifest = manifest
@@ -161,16 +150,24 @@ def load_model(directory: str | Path) -> DepartmentModel:
     """Load a model directory written by `save_model`, checking the artifact against the manifest."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    if manifest.get("format") != 1:
-        raise ModelError(f"{directory}: unsupported model format {manifest.get('format')!r}")
+    if manifest.get("format") != FORMAT:
+        raise ModelError(f"{directory}: unsupported model format {manifest.get('format')!r} (expected {FORMAT}; "
+                         "retrain with `civic-inbox triage train`)")
     artifact = directory / manifest.get("artifact", ARTIFACT)
     if not artifact.is_file():
         raise ModelError(f"{artifact}: model artifact missing")
     if _sha256(artifact) != manifest.get("artifact_sha256"):
         raise ModelError(f"{artifact}: checksum does not match {MANIFEST}")
-    parts = joblib.load(artifact)
-    return DepartmentModel(vectorizer=parts["vectorizer"], clf=parts["clf"], manifest=manifest,
-                           urgency=parts.get("urgency"))
+    try:
+        with np.load(artifact, allow_pickle=False) as arrays:
+            text = LinearText.from_arrays(arrays, "department_")
+            urgency = (UrgencyModel.from_arrays(arrays, "urgency_", manifest.get("urgency_model"))
+                       if "urgency_coef" in arrays.files else None)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"{artifact}: unreadable model artifact: {exc}") from None
+    if text.classes != list(manifest.get("classes", [])):
+        raise ModelError(f"{artifact}: classes do not match {MANIFEST}")
+    return DepartmentModel(text=text, manifest=manifest, urgency=urgency)
 
 
 def _sha256(path: Path) -> str:

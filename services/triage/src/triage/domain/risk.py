@@ -13,15 +13,58 @@ from triage.domain.taxonomy import Risk, Rule
 
 RULE_ID = "critical.risk_score"
 
-# Words that say the danger is not happening now: a past event ("last month", "years ago") or a question about
-# training, awareness, a policy or a charity. One of them takes a point off the score, so a strong danger word
-# still counts but a weak one with a person in it no longer does. Checked only when there are danger points.
+# Words that say the danger is not happening now: a past event ("last month", "years ago"), a danger already in
+# hand ("cordoned off", "made safe"), or a question about training, awareness, a policy or a charity. One of them
+# takes a point off the score, so a strong danger word still counts but a weak one with a person in it no longer
+# does. Checked only when there are danger points.
 _CALM = re.compile(
     r"\b(last (week|month|year|summer|winter|spring|autumn|term|christmas|new year)|(weeks|months|years|a while|"
     r"some time|a few (weeks|months|years)) (ago|back)|\d+ (weeks|months|years) ago|back in (19|20)\d\d|"
+    r"(cordoned|taped|fenced|coned) off|made (it )?safe|already (on site|there|aware|been reported)|rope swing|"
+    r"burnt.?out (car|moped|van|bike|vehicle|scooter|motorbike)|"
     r"(prevention|awareness|training|campaign|leaflets?|fundrais\w*|statistics|freedom of information|policy|"
-    r"crime number|insurance|dissertation|course|workshop|charity) )",
+    r"crime number|insurance|dissertation|courses?|workshops?|charity|first aid|cpr) )",
 )
+# A past event or a question, with no word that it is happening now (the rules' `*past` and `*info` in the
+# taxonomy say the same): four points off, so only a message with several strong danger words still scores.
+_NOW = re.compile(
+    r"\b(right now|currently|at the moment|as we speak|tonight|this (morning|afternoon|evening)|again|"
+    r"please (help|hurry|come)|help (me|us|him|her)|send (help|someone)|(is|are) being|has just|have just|"
+    r"just (seen|heard|found)|still (there|inside|in there|trapped|bleeding|burning|missing|not|on fire|unconscious))\b"
+)
+_PAST_ONLY = re.compile(
+    r"\b(years? ago|months? ago|weeks? ago|(a few|a couple of|several) (years|months|weeks) (back|ago)|"
+    r"(?<!since )last (year|month|summer|winter|autumn|spring|christmas|easter|new year|term|week|weekend|"
+    r"january|february|march|april|june|july|august|september|october|november|december)|back in (19|20)\d\d|"
+    r"in (19|20)\d\d|in (january|february|march|april|june|july|august|september|october|november|december)|"
+    r"at new year|was put out|(is|are|was|were) (fine|safe|ok|okay|well) now|doing (so |much |really )?(well|better|fine)|"
+    r"prevention|awareness|training|campaigns?|leaflets?|posters?|fundrais\w*|sponsored|bake sale|raising money|"
+    r"charity|support groups?|refuges?|helplines?|statistics|freedom of information|policy|policies|dissertation|"
+    r"thesis|research|courses?|workshops?|drill|funding|volunteer\w*|thank(s| you)?|(a|give|giving|run|do) talks? (about|on|to)|"
+    r"(a|the) \w+ scare|burnt.?out (car|moped|van|bike|vehicle|scooter|motorbike)|(gas|boiler|annual) servic(e|ing)|safety check|free (\w+ ){0,2}(detectors?|alarms?)|(detectors?|alarms?) (fitted|checked)|"
+    r"(want|like|need|have) (a|the|my|our) (detector|alarm)s? (fitted|checked|installed))\b"
+)
+# Words that say the message is a game, a story, a sport, an idiom or a medicine routine, not a person in danger:
+# three points off.
+_STORY = re.compile(
+    r"\b(in the game|video games?|my character|fortnite|minecraft|roblox|call of duty|gta|escape rooms?|paintball|"
+    r"laser ?tag|films?|movies?|netflix|tv (show|series|drama)|on telly|soaps?|novel|book club|panto\w*|zombies?|"
+    r"haunted|halloween|(netball|football|rugby|hockey|cricket|basketball) (team|match|club|game|final)|sparring|"
+    r"boxing club|graffiti|(he|she|they).?(s|re| is| are) (fine|ok|okay|alright|unhurt)|no harm done|spray.?painted|(water|fire|road|gas|online|knife|internet|home) safety|knife crime|who should we contact|"
+    r"is there (a|any) (support|funding|scheme|course|group)|forget\w*|reminders?|prescriptions?|pharmacy|chemist|"
+    r"dosette|blister packs?|(boss|manager|teacher|missus|mrs|other half) (is |will |\w+ )?(going to |gonna )?"
+    r"(kill|murder) me|(drowning|drowned) in (paperwork|debt|work|bills|emails|admin|letters|forms|red tape)|"
+    r"(choking|choke) on (the )?(dust|fumes|smell|stench|pollution|exhaust)|suicid\w* (for|to) (cyclists|pedestrians|"
+    r"drivers|walkers|motorists|anyone)|(nearly|almost) (had|gave me|give me|given me) a heart attack)\b",
+)
+
+
+def _calm(low: str) -> int:
+    """Points off the danger score for a message that is past, a question, a story or an idiom."""
+    points = 3 if _STORY.search(low) else 0
+    if _PAST_ONLY.search(low) and not _NOW.search(low):
+        return points + 4
+    return points + (1 if _CALM.search(low + " ") else 0)
 
 
 class RiskScorer:
@@ -47,8 +90,7 @@ class RiskScorer:
         if danger < self.risk.min_danger:
             return 0, []
         kinds = {kind for kind, _, _, _ in self._context.matching(text, low)}
-        calm = 1 if _CALM.search(low + " ") else 0
-        return danger + ("person" in kinds) + ("now" in kinds) - calm, words
+        return danger + ("person" in kinds) + ("now" in kinds) - _calm(low), words
 
     def _densest(self, found: set, text: str) -> tuple[int, list[str]]:
         """The most danger points found within `window` characters, and the words that gave them."""

@@ -1,56 +1,110 @@
-"""TF-IDF of pre-computed feature lists, as scikit-learn's fitted `TfidfVectorizer` computes it, faster.
+"""A fitted TF-IDF + linear model as plain arrays: scores feature lists without scikit-learn.
 
-`TfidfVectorizer.transform` counts features in a Python loop with a dictionary per message; here the vocabulary
-look-up is one `map` per message and the counting, weighting and normalising are array operations. The result
-equals the vectoriser's own (same vocabulary, idf, sublinear tf, norm and dtype) to float rounding; a test
-checks it.
+Training uses scikit-learn (`TfidfVectorizer` over pre-computed feature lists, `LogisticRegression`); `LinearText`
+keeps what scoring needs (vocabulary, idf, coefficients, intercepts, classes) and computes the same numbers:
+the vocabulary look-up is one `map` per message, counting, weighting and normalising are array operations.
+So a model directory is data (a NumPy `.npz` read with `allow_pickle=False`), never pickled code, and the
+classifier starts without importing scikit-learn. Tests check it against scikit-learn's own answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 
-class FastTfidf:
-    """Wraps a fitted vectoriser whose analyzer takes feature lists (see `features.analyze`)."""
+@dataclass(slots=True)
+class LinearText:
+    """TF-IDF (sublinear tf, l2 norm) into a logistic regression, as arrays."""
 
-    __slots__ = ("_get", "_idf", "_n", "_dtype", "_sublinear", "_norm", "vectorizer")
+    terms: np.ndarray  # feature names, in column order (str)
+    idf: np.ndarray  # float32, one per column
+    coef: np.ndarray  # (classes, columns), or (1, columns) for two classes (the second class's weights)
+    intercept: np.ndarray  # (classes,) or (1,)
+    classes: list[str]
+    sublinear: bool = True
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
 
-    def __init__(self, vectorizer: TfidfVectorizer) -> None:
-        self.vectorizer = vectorizer
-        self._get = vectorizer.vocabulary_.get
-        self._n = len(vectorizer.vocabulary_)
-        self._dtype = vectorizer.dtype
-        self._idf = np.asarray(vectorizer.idf_, dtype=self._dtype) if vectorizer.use_idf else None
-        self._sublinear = vectorizer.sublinear_tf
-        self._norm = vectorizer.norm
-        if self._norm not in ("l2", None) or vectorizer.binary:
-            raise ValueError("FastTfidf supports l2 or no norm and counts (not binary)")
+    def __post_init__(self) -> None:
+        if not self._index:
+            self._index = {str(t): i for i, t in enumerate(self.terms.tolist())}
+
+    @classmethod
+    def from_sklearn(cls, vectorizer, clf) -> LinearText:
+        """From a fitted `TfidfVectorizer` (l2 norm, idf) and `LogisticRegression`."""
+        if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary:
+            raise ValueError("LinearText needs an l2-normalised TF-IDF with idf and counts")
+        return cls(
+            terms=np.asarray(vectorizer.get_feature_names_out(), dtype=str),
+            idf=np.asarray(vectorizer.idf_, dtype=np.float32),
+            coef=np.asarray(clf.coef_, dtype=np.float64),
+            intercept=np.asarray(clf.intercept_, dtype=np.float64),
+            classes=[str(c) for c in clf.classes_],
+            sublinear=bool(vectorizer.sublinear_tf),
+        )
+
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {
+            prefix + "terms": self.terms,
+            prefix + "idf": self.idf,
+            prefix + "coef": self.coef,
+            prefix + "intercept": self.intercept,
+            prefix + "classes": np.asarray(self.classes, dtype=str),
+            prefix + "sublinear": np.asarray([self.sublinear]),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays, prefix: str) -> LinearText:
+        return cls(
+            terms=arrays[prefix + "terms"],
+            idf=arrays[prefix + "idf"].astype(np.float32),
+            coef=arrays[prefix + "coef"],
+            intercept=arrays[prefix + "intercept"],
+            classes=[str(c) for c in arrays[prefix + "classes"].tolist()],
+            sublinear=bool(arrays[prefix + "sublinear"][0]),
+        )
 
     def transform(self, feature_lists: Sequence[list[str]]) -> sparse.csr_matrix:
-        get = self._get
+        """TF-IDF rows (float32, l2-normalised) of messages given as feature lists."""
+        get = self._index.get
         indices: list[int] = []
         indptr = [0]
         for feats in feature_lists:
             indices += [j for j in map(get, feats) if j is not None]
             indptr.append(len(indices))
         x = sparse.csr_matrix(
-            (np.ones(len(indices), dtype=self._dtype), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
-            shape=(len(feature_lists), self._n),
+            (np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32),
+             np.asarray(indptr, dtype=np.int32)),
+            shape=(len(feature_lists), len(self.terms)),
         )
-        x.sum_duplicates()  # sorts each row's indices and adds repeated features up: the term counts
+        x.sum_duplicates()  # sorts each row's columns and adds repeated features up: the term counts
         data = x.data
-        if self._sublinear:
-            np.log(data, out=data)
-            data += 1
-        if self._idf is not None:
-            data *= self._idf[x.indices]
-        if self._norm == "l2" and data.size:
+        if data.size:
+            if self.sublinear:
+                np.log(data, out=data)
+                data += 1
+            data *= self.idf[x.indices]
             rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
             norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=x.shape[0]))
-            data /= norms[rows].astype(self._dtype)
+            data /= norms[rows].astype(np.float32)
         return x
+
+    def predict_proba(self, x: sparse.csr_matrix) -> np.ndarray:
+        """Class probabilities, columns in `classes` order (softmax; a sigmoid for two classes)."""
+        scores = np.asarray(x @ self.coef.T) + self.intercept
+        if self.coef.shape[0] == 1:
+            p = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            return np.column_stack([1.0 - p, p])
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        return scores
+
+    def class_weights(self) -> np.ndarray:
+        """One row of weights per class (two classes: the first class's row is the negated second's)."""
+        if self.coef.shape[0] == 1:
+            return np.vstack([-self.coef[0], self.coef[0]])
+        return self.coef

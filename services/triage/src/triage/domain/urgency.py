@@ -18,11 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from triage.domain.features import STOP, stem
-from triage.domain.tfidf import FastTfidf
+from triage.domain.tfidf import LinearText
 
 RULE_ID = "critical.urgency_model"
 
@@ -100,16 +98,24 @@ _LEXICON: dict[str, str] = {
         swelling fainted passed_out not_making_sense pooling groaning
         collapsed slumped unconscious grey pale shaking barely breathing breathe wake drowsy slurring
         seizure fit fitting blood bleeding fallen fell not_getting_up won_t_answer unresponsive sweaty
-        stroke heart chest clammy limp blue floor ground can_t_get_up went_down gone_down""",
+        stroke heart chest clammy limp blue floor ground can_t_get_up went_down gone_down
+        droopy drooping lethargic keeled keeled_over rolling wheezy rattly spurting spurting_blood swelling_up puffing_up""",
     "missing": """hasn_t_answered not_answered bins_in lights_on light_on been_gone
         missing walked_out wandered wandering lost not_answering phone_off phone_s_off can_t_find
-        hasn_t_come not_seen hasn_t_been_seen curtains milk post_piling no_answer not_responding""",
+        hasn_t_come not_seen hasn_t_been_seen curtains milk post_piling no_answer not_responding
+        slipped_out ran_off disappeared vanished never_came_back not_come_back wrong_bus nobody_knows""",
     "water": """dock marina harbour estuary pier surfaced waving_their_arms swept tide brook floating can_t_swim
         under_the_water went_under
         water river canal lock lock_gates lake sea reservoir pond weir drowning current""",
     "help": """help please_send send_someone 999 ambulance police urgent urgently emergency begging begged
         screaming scream screamed""",
     "fear": """scared terrified frightened afraid petrified begging crying screaming panicking too_scared""",
+    "vehicle": """car cars van lorry bus truck tipper motorbike motorcycle scooter taxi tractor forklift fork_lift minibus
+        cherry_picker digger bonnet windscreen wheels""",
+    "structure": """scaffolding scaffold ceiling wall roof balcony hoarding crane canopy chimney masonry bricks rubble
+        girder girders beam beams skylight silo shaft lift_shaft""",
+    "pinned": """pinned buried crushed trapped underneath under_the_wheels under_it stuck_under caught_in pulled_under
+        thrown_over thrown_off landed_on came_off fell_through fell_off fell_from""",
     "past": """last_summer last_winter last_autumn last_spring last_term a_while_back back_in couple_of_years few_years
         years_back
         last_week last_month last_year years_ago months_ago weeks_ago ago yesterday was_fixed
@@ -220,9 +226,22 @@ _GENERIC = STOP | frozenset(
 )
 
 
+_STEMS: dict[str, str | None] = {}  # token -> stem(token), None for a generic word (left out): cached
+_MISS = object()
+
+
 def urgency_features(toks: list[str]) -> list[str]:
     """Words, word pairs, concepts and concept pairs of a message (its `features.tokens`)."""
-    stems = [stem(t) for t in toks if t not in _GENERIC]
+    cache = _STEMS
+    stems = []
+    for t in toks:
+        s = cache.get(t, _MISS)
+        if s is _MISS:
+            s = None if t in _GENERIC else stem(t)
+            if len(cache) < 200_000:
+                cache[t] = s
+        if s is not None:
+            stems.append(s)
     found = sorted(set(concepts(toks)))
     pairs = [a + "+" + b for i, a in enumerate(found) for b in found[i + 1:] if not a.startswith("neg:")
              and not b.startswith("neg:")]
@@ -243,41 +262,36 @@ def _identity(doc: list[str]) -> list[str]:
 class UrgencyModel:
     """P(critical) for messages: TF-IDF over `urgency_features` into a logistic regression, and a threshold."""
 
-    vectorizer: TfidfVectorizer
-    clf: LogisticRegression
+    text: LinearText
     threshold: float
     info: dict = field(default_factory=dict)
 
     def proba(self, token_lists: Sequence[list[str]]) -> np.ndarray:
         if not token_lists:
             return np.zeros(0)
-        x = _fast(self.vectorizer).transform([urgency_features(t) for t in token_lists])
-        return self.clf.predict_proba(x)[:, 1]
+        x = self.text.transform([urgency_features(t) for t in token_lists])
+        return self.text.predict_proba(x)[:, 1]
 
     def explain(self, toks: list[str], k: int = 4) -> list[str]:
         """The features that pushed this message hardest towards critical."""
-        x = self.vectorizer.transform([urgency_features(toks)])
-        contrib = x.data * self.clf.coef_[0, x.indices]
-        names = _NAMES.get(id(self.vectorizer))
-        if names is None:
-            names = _NAMES[id(self.vectorizer)] = self.vectorizer.get_feature_names_out()
+        x = self.text.transform([urgency_features(toks)])
+        contrib = x.data * self.text.class_weights()[1, x.indices]
         order = np.argsort(-contrib)[:k]
-        return [str(names[x.indices[j]]) for j in order if contrib[j] > 0]
+        return [str(self.text.terms[x.indices[j]]) for j in order if contrib[j] > 0]
 
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {**self.text.to_arrays(prefix), prefix + "threshold": np.asarray([self.threshold])}
 
-_NAMES: dict[int, np.ndarray] = {}
-_FAST: dict[int, FastTfidf] = {}
-
-
-def _fast(vectorizer: TfidfVectorizer) -> FastTfidf:
-    """The vectoriser's faster twin (see `tfidf`), built once per loaded model and not saved with it."""
-    fast = _FAST.get(id(vectorizer))
-    if fast is None or fast.vectorizer is not vectorizer:
-        fast = _FAST[id(vectorizer)] = FastTfidf(vectorizer)
-    return fast
+    @classmethod
+    def from_arrays(cls, arrays, prefix: str, info: dict | None = None) -> UrgencyModel:
+        return cls(text=LinearText.from_arrays(arrays, prefix), threshold=float(arrays[prefix + "threshold"][0]),
+                   info=dict(info or {}))
 
 
 def _fit_once(feats: list[list[str]], y: np.ndarray, weights: np.ndarray, c: float):
+    from sklearn.feature_extraction.text import TfidfVectorizer  # training only
+    from sklearn.linear_model import LogisticRegression
+
     vec = TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True, dtype=np.float32)
     x = vec.fit_transform(feats)
     clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
@@ -318,4 +332,4 @@ def fit_urgency(
     vec, clf = _fit_once(feats, y, w, c)
     info = {"rows": int(len(y)), "critical": int(y.sum()), "threshold": round(threshold, 4),
             "oof_recall": round(recall, 4), "oof_false_alarm": round(float((oof[y == 0] >= threshold).mean()), 4)}
-    return UrgencyModel(vectorizer=vec, clf=clf, threshold=threshold, info=info)
+    return UrgencyModel(text=LinearText.from_sklearn(vec, clf), threshold=threshold, info=info)
