@@ -182,3 +182,19 @@ def test_real_threats_stay_threats(text):
     from triage.domain.abuse import detect_abuse
 
     assert detect_abuse(text)[0] == "threat"
+
+
+def test_hyperbole_does_not_make_a_message_critical(clf):
+    c = clf.classify("The bin schedule is doing my head in, I could strangle whoever designed it")
+    assert c.abuse == "offensive"
+    assert c.urgency != "critical", c.rules_fired
+
+
+@pytest.mark.parametrize("text", [
+    "Tell that warden with the ginger beard he wants to watch his back. I know what car he drives",
+    "benefits lady better have my money by friday or im going to do her in, serious",
+    "hes got the kids in the car and says hes going to drive us all into the river",
+])
+def test_veiled_threats_are_threats_and_critical(clf, text):
+    c = clf.classify(text)
+    assert c.abuse == "threat" and c.urgency == "critical"

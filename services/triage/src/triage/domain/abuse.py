@@ -50,8 +50,9 @@ _THREAT_PATTERNS = [
     r"find and|track you down and|go round and|hunt you down and))? " + _VERB + r" " + _PERSON + r"\b",
     r"\b(you.?re|you are|ur|u r|youre) (dead|a dead (man|woman)|gonna die|going to die|finished|"
     r"getting (stabbed|shot|battered|done in))\b",
-    r"\bwatch (your|ur|yer) back\b",
-    r"\bi know where (you|u|he|she|they|your (kids|family)) (live|lives|work)",
+    r"\b(watch|mind) (your|ur|yer|his|her|their) back\b",
+    r"\b(i|we) know (where|what car|which car|what time) (you|u|he|she|they|your (kids|family)|his (kids|family|wife)|"
+    r"her (kids|family|husband)) (live|lives|work|works|drive|drives|park|parks|finish|finishes|leave|leaves)",
     r"\b(hope|wish) (you|u|ya|they|he|she|all of you|the lot of you|ur)( all)? (die|dies|get (killed|shot|stabbed|cancer|raped)|"
     r"burn|rot|drop dead)",
     r"\b(you|u|they|he|she|councill?ors?|whoever|these people|those responsible|the (person|people|man|woman|idiots?|staff|"
@@ -65,6 +66,9 @@ _THREAT_PATTERNS = [
     r"the boys|petrol)",
     r"\b(kill|stab|shoot|murder|batter) (you|u|ya) (all|lot|if|when)\b",
     r"\b(you|u).?(ll| will) (regret|pay for) (it|this)\b.{0,30}\b(hurt|blood|kill|violent|physically|come round)",
+    r"\b(going to|gonna|will|.ll|wanna|want to|about to) (do|kick) (him|her|you|u|ya|them) (in|over)\b",
+    r"\b(drive|crash|put) (us|them|the kids|the children|the car|the lot of us)( all)? (in)?to (the )?"
+    r"(river|canal|sea|lake|reservoir|quarry|wall|tree|traffic|oncoming traffic)\b",
 ]
 _OFFENSIVE_WORDS = frozenset(
     """bullshit twat twats prick pricks dick dicks dickhead dickheads cock cocks cunt cunts bastard bastards bollocks

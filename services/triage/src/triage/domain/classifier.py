@@ -12,6 +12,7 @@ from triage.domain.features import text_features, tokens
 from triage.domain.language import detect_language, warm_up
 from triage.domain.model import DepartmentModel
 from triage.domain.pii import find_pii
+from triage.domain.risk import RULE_ID as RISK_RULE
 from triage.domain.risk import RiskScorer
 from triage.domain.rules import URGENCY_RANK, CompiledTaxonomy
 from triage.domain.sentiment import score_sentiment
@@ -20,6 +21,7 @@ from triage.domain.taxonomy import Rule, Taxonomy
 from triage.domain.urgency import RULE_ID as URGENCY_MODEL_RULE
 
 RULES_ONLY = "rules"
+_INFERRED = frozenset({URGENCY_MODEL_RULE, RISK_RULE})  # critical by score, not by a phrase rule
 
 
 @dataclass(slots=True)
@@ -172,8 +174,12 @@ class TriageClassifier:
             cues = self.model.urgency.explain(toks)
             fired.append(Rule(id=URGENCY_MODEL_RULE, urgency="critical", patterns=["(?!)"],
                               description=f"urgency model {u_prob:.2f}: {', '.join(cues)}"))
-        rules_fired = [r.id for r in fired]
         abuse, abuse_rules = detect_abuse(text, low, toks)
+        if "abuse.threat_not_meant" in abuse_rules and fired and all(r.id in _INFERRED for r in fired if r.urgency == "critical"):
+            # "I could strangle whoever designed it": the violent words the score and model reacted to were judged
+            # hyperbole or a reported slogan; a phrase rule that fired on its own still stands
+            fired = [r for r in fired if r.urgency != "critical"]
+        rules_fired = [r.id for r in fired]
         rules_fired += abuse_rules
         urgency = "normal"
         for r in fired:
