@@ -127,6 +127,23 @@ def test_split_by_time(tmp_path, capsys):
     assert len(train.read_text().splitlines()) == 8
 
 
+def test_crossval_trains_each_fold_on_the_others(tmp_path, capsys):
+    rows = TRAIN * 3  # 9 waste, 9 highways: three of each per fold
+    src = write_jsonl(tmp_path / "all.jsonl", rows)
+    code, out, err = run(["triage", "crossval", "--input", str(src), "--folds", "3"], capsys)
+    assert code == 0, err
+    assert "3-fold cross-validation" in out and "macro-F1" in out
+    assert err.count("done") == 3
+    macro = float(out.split("macro-F1 ")[1].split()[0])
+    assert macro == 1.0  # every test text has an identical twin in the other folds
+
+
+def test_crossval_refuses_too_few_rows(tmp_path, capsys):
+    src = write_jsonl(tmp_path / "one.jsonl", TRAIN[:1])
+    code, _, err = run(["triage", "crossval", "--input", str(src), "--folds", "5"], capsys)
+    assert code == 2 and "folds" in err
+
+
 def test_no_subcommand_prints_help(capsys):
     assert main([]) == 2
 

@@ -82,6 +82,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--test-fraction", type=float, default=0.2)
     s.set_defaults(func=_split)
 
+    v = cmds.add_parser("crossval", help="k-fold cross-validation on one labelled file: how far its labels can be "
+                                         "learned from its text at all (each fold trained on the others)")
+    v.add_argument("--input", required=True, help="labelled JSON lines (`text`, `department`)")
+    v.add_argument("--folds", type=int, default=5)
+    v.add_argument("--taxonomy", help="taxonomy YAML (default: shipped)")
+    v.add_argument("--c", type=float, default=16.0)
+    v.set_defaults(func=_crossval)
+
     x = cmds.add_parser("corrections", help="export staff corrections kept by the triage service, as JSON lines for `train --corrections`")
     x.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017"))
     x.add_argument("--database", default=os.environ.get("MONGODB_DATABASE", "civic_inbox"))
@@ -206,6 +214,33 @@ def _plot(report, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     print(f"confusion matrix written to {path}", file=sys.stderr)
+
+
+def _crossval(args: argparse.Namespace) -> int:
+    from triage.domain.classifier import TriageClassifier
+
+    taxonomy = load_taxonomy(args.taxonomy)
+    with open(args.input, encoding="utf-8") as fh:
+        rows = parse_rows(fh, source=args.input, departments=taxonomy.department_ids)
+    if args.folds < 2 or len(rows) < args.folds:
+        raise DataError(f"need at least 2 folds and as many rows as folds (got {args.folds} folds, {len(rows)} rows)")
+    # deterministic, stratified: each department's rows are dealt round the folds in file order
+    fold_of, seen = [], {}
+    for r in rows:
+        fold_of.append(seen.get(r.department, 0) % args.folds)
+        seen[r.department] = seen.get(r.department, 0) + 1
+    predicted: list[str] = [""] * len(rows)
+    review = [False] * len(rows)
+    for k in range(args.folds):
+        train = [r for r, f in zip(rows, fold_of, strict=True) if f != k]
+        test = [i for i, f in enumerate(fold_of) if f == k]
+        clf = TriageClassifier(taxonomy, fit(train, taxonomy=taxonomy, version=f"fold{k}", c=args.c))
+        for i, c in zip(test, clf.classify_batch([rows[i].text for i in test]), strict=True):
+            predicted[i], review[i] = c.department, c.needs_review
+        print(f"fold {k + 1}/{args.folds} done", file=sys.stderr)
+    report = evaluate([r.department for r in rows], predicted, needs_review=review)
+    print(f"{args.folds}-fold cross-validation on {args.input}\n{format_report(report)}")
+    return 0
 
 
 def _split(args: argparse.Namespace) -> int:
