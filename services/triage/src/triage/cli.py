@@ -118,7 +118,7 @@ def _read_messages(stream: TextIO) -> Iterator[tuple[int, dict | None, str | Non
 
 
 def _classify(args: argparse.Namespace) -> int:
-    clf = load_classifier(args.model, args.taxonomy)
+    clf = load_classifier(args.model, args.taxonomy, warm=False)  # the language model loads if a message needs it
     source = args.input or "<stdin>"
     bad = 0
     out = sys.stdout

@@ -92,7 +92,8 @@ class TriageClassifier:
     Urgency: the highest urgency of the fired rules; a threat of violence is critical.
     """
 
-    def __init__(self, taxonomy: Taxonomy, model: DepartmentModel | None = None, *, keyword_weight: float = 0.25) -> None:
+    def __init__(self, taxonomy: Taxonomy, model: DepartmentModel | None = None, *, keyword_weight: float = 0.25,
+                 warm: bool = True) -> None:
         self.taxonomy = taxonomy
         self.compiled = CompiledTaxonomy(taxonomy)
         self.risk = RiskScorer(taxonomy.risk) if taxonomy.risk is not None else None
@@ -116,7 +117,8 @@ class TriageClassifier:
             self._prior = None
         model_part = model.version + "-" + model.manifest["name"] if model is not None else RULES_ONLY
         self.version = f"triage-{model_part}+taxonomy:{taxonomy.digest[:8]}"
-        warm_up()
+        if warm:  # a long-running service loads the language model now, not on the first message that needs it
+            warm_up()
 
     @property
     def model_name(self) -> str | None:

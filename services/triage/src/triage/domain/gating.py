@@ -14,9 +14,9 @@ so "son" in `\bson\b` is not found in "person" and the pattern is not run there.
 from __future__ import annotations
 
 import re
-import re._constants as sre_c  # noqa: PLC2701 - the standard library's own regex parser, stable since 3.11
+import re._compiler as sre_compile  # noqa: PLC2701 - the standard library's own regex parser, stable since 3.11
+import re._constants as sre_c  # noqa: PLC2701
 import re._parser as sre_parse  # noqa: PLC2701
-from dataclasses import dataclass
 
 try:
     import ahocorasick
@@ -50,11 +50,39 @@ def _scan_literal(literal: str) -> str:
     return _NON_WORD.sub(" ", literal)
 
 
-@dataclass(frozen=True, slots=True)
 class GatedPattern:
-    gates: tuple[tuple[str, ...], ...]  # every match contains one literal of each gate (in scan text); () = always run
-    pattern: re.Pattern[str]  # case-insensitive, for the message as written
-    fast: re.Pattern[str] | None = None  # the same without IGNORECASE, for the lower-cased message (3-5x faster)
+    """A regular expression with its gates. Compiled on first use: most patterns never pass their gates on a
+    given day's mail, and parsing is the costly part of starting up (it is done once, for the gates)."""
+
+    __slots__ = ("gates", "source", "_tree", "_lower_only", "_pattern", "_fast")
+
+    def __init__(self, gates: tuple[tuple[str, ...], ...], source: str, tree=None, lower_only: bool = False) -> None:
+        self.gates = gates  # every match contains one literal of each gate (in scan text); () = always run
+        self.source = source
+        self._tree = tree  # the parsed pattern (flags 0), compiled from without parsing again
+        self._lower_only = lower_only
+        self._pattern: re.Pattern[str] | None = None
+        self._fast: re.Pattern[str] | None = None
+
+    def with_gates(self, gates: tuple[tuple[str, ...], ...]) -> GatedPattern:
+        twin = GatedPattern(gates, self.source, self._tree, self._lower_only)
+        twin._pattern, twin._fast = self._pattern, self._fast
+        return twin
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Case-insensitive, for the message as written."""
+        if self._pattern is None:
+            self._pattern = _compile(self._tree, self.source, re.IGNORECASE)
+        return self._pattern
+
+    @property
+    def fast(self) -> re.Pattern[str] | None:
+        """The same without IGNORECASE, for the lower-cased message (3-5x faster); None when the pattern has an
+        upper-case-only part."""
+        if self._fast is None and self._lower_only:
+            self._fast = _compile(self._tree, self.source, 0)
+        return self._fast
 
     def search(self, text: str, low: str, skip: int = 0, scan: str | None = None) -> bool:
         """Does the pattern match? (`skip`: how many gates are already known to pass.)"""
@@ -67,14 +95,24 @@ class GatedPattern:
                         break
                 else:
                     return False
-        if self.fast is not None and len(low) == len(text):
-            return self.fast.search(low) is not None
-        return self.pattern.search(text) is not None
+        if self._lower_only and len(low) == len(text):
+            return (self._fast or self.fast).search(low) is not None
+        return (self._pattern or self.pattern).search(text) is not None
 
     def passes(self, low: str, scan: str | None = None) -> bool:
         if scan is None:
             scan = scan_text(low)
         return all(any(a in scan for a in g) for g in self.gates)
+
+
+def _compile(tree, source: str, flags: int) -> re.Pattern[str]:
+    """Compile from the parse tree when there is one (no second parse), else from the source."""
+    if tree is not None:
+        try:
+            return sre_compile.compile(tree, flags)
+        except Exception:  # noqa: BLE001 - fall back to the ordinary path
+            pass
+    return re.compile(source, flags)
 
 
 class _LiteralIndex:
@@ -174,7 +212,7 @@ def _order_gates(keyed: list[tuple[object, GatedPattern]]) -> list[tuple[object,
     out = []
     for key, gp in keyed:
         gates = tuple(sorted(gp.gates, key=lambda g: sum(df[lit] for lit in g)))
-        out.append((key, GatedPattern(gates=gates, pattern=gp.pattern, fast=gp.fast)))
+        out.append((key, gp.with_gates(gates)))
     return out
 
 
@@ -201,25 +239,21 @@ def reference_texts() -> list[str]:
 
 
 def gate(pattern: str, *, max_gates: int = 8) -> GatedPattern:
-    """Compile a pattern with the literals it cannot match without (the most selective first)."""
-    compiled = re.compile(pattern, re.IGNORECASE)
+    """A pattern with the literals it cannot match without (the most selective first); compiled on first use."""
     try:
-        parsed = sre_parse.parse(pattern, re.IGNORECASE)
-        required = _required(parsed)
+        tree = sre_parse.parse(pattern, 0)
+        required = _required(tree)
+        lower_only = _lower_only(tree)
+    except re.error:
+        raise
     except Exception:  # noqa: BLE001 - a pattern the parser cannot analyse simply runs on every message
-        parsed, required = None, []
+        tree, required, lower_only = None, [], False
     required = [r for r in required if r and all(a == a.lower() and a.strip() for a in r)]
     required = [frozenset(_scan_literal(a) for a in r) for r in required]
     required = [r for r in required if all(a.strip() for a in r)]  # a gate of spaces alone passes everywhere
     required.sort(key=lambda r: (-min(_selectivity(a) for a in r), len(r)))
     gates = tuple(tuple(sorted(r, key=len, reverse=True)) for r in required[:max_gates])
-    fast = None
-    try:
-        if parsed is not None and _lower_only(parsed):
-            fast = re.compile(pattern)
-    except Exception:  # noqa: BLE001 - no fast form: the case-insensitive pattern is used
-        fast = None
-    return GatedPattern(gates=gates, pattern=compiled, fast=fast)
+    return GatedPattern(gates, pattern, tree, lower_only)
 
 
 def _lower_only(seq) -> bool:

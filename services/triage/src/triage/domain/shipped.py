@@ -20,7 +20,8 @@ def default_seed_dir() -> Path:
     return Path(str(resources.files("triage").joinpath("seed")))
 
 
-def load_classifier(model_dir: str | Path | None = None, taxonomy_path: str | Path | None = None) -> TriageClassifier:
+def load_classifier(model_dir: str | Path | None = None, taxonomy_path: str | Path | None = None, *,
+                    warm: bool = True) -> TriageClassifier:
     """A ready classifier. `None` means the shipped default for each part.
 
     If no model is shipped (a source checkout before `make`-time training), the classifier runs on the
@@ -33,4 +34,4 @@ def load_classifier(model_dir: str | Path | None = None, taxonomy_path: str | Pa
         model = load_model(shipped) if (shipped / MANIFEST).is_file() else None
     else:
         model = load_model(model_dir)
-    return TriageClassifier(taxonomy, model)
+    return TriageClassifier(taxonomy, model, warm=warm)
