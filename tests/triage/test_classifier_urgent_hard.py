@@ -144,3 +144,53 @@ def test_dev2_set_recall_by_rules_and_model():
     assert 1 - len(missed) / len(critical) >= 0.95, missed
     false_alarms = [r["text"] for r, c in scored if r["urgency"] != "critical" and c.urgency == "critical"]
     assert len(false_alarms) <= 8, false_alarms
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("My neighbour says he's going to end it tonight and he's got a rope in the shed", "critical.concept_intent_method"),
+    ("Resident told the warden she has a ligature in her room", "critical.self_harm"),
+    ("noose's already up in the garage, goodbye", "critical.self_harm"),
+    ("ending it 2nite nobody will care", "critical.self_harm"),
+    ("I'll be gone before the morning, don't bother replying", "critical.self_harm"),
+    ("A man is sitting on the wrong side of the railings on the bridge over the river", "critical.self_harm"),
+    ("He's got the children in the van and says he'll drive them all into the canal", "critical.self_harm"),
+    ("Since losing my husband I can't go on, I'm sat on the pier by myself", "critical.concept_despair_at_place"),
+    ("Someone's breaking into the school, I can see them inside with torches", "critical.crime_in_progress"),
+    ("kids throwing stones at the buses on Station Rd, a window's just smashed", "critical.crime_in_progress"),
+    ("Shots have just been fired outside the chippy", "critical.violence"),
+    ("Heard gunshots behind the flats and a lad is running off", "critical.violence"),
+    ("The civic centre is going to go boom on Monday", "critical.concept_device_boom"),
+    ("I've left a little surprise in your reception, it goes off at noon", "critical.concept_device_left"),
+    ("Enjoy the parade while it lasts, you've ruined this town, I've got a surprise planned for the mayor",
+     "critical.concept_event_threat"),
+    ("Old lady at 4 lives alone, her milk's still on the doorstep from Tuesday and no answer",
+     "critical.concept_elder_welfare"),
+    ("My uncle is bedbound and has been in the same position since yesterday morning", "critical.concept_elder_welfare"),
+    ("two toddlers on the garage roof, no grown ups about", "critical.concept_child_at_risk"),
+    ("Also the man at number 3 has been lying on his drive for two hours and hasn't moved", "critical.fire_medical"),
+    ("A car has gone into the ford and the driver is still inside with water rising", "critical.fire_medical"),
+])
+def test_round3_critical_rules(text, rule):
+    assert rule in _critical_rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The builders say they're going to finish it today",
+    "Can you put a Samaritans sign on the Station Road bridge, it's known for suicides",
+    "Left a present for the bin crew by the gate, merry Christmas",
+    "The cows are on the wrong side of the fence again",
+    "Is there a safeguarding policy for the youth club? Asking generally, not about any one person",
+    "My son self-harmed when he was at school and he is now doing well",
+    "The ivy is strangling my fence and choking the life out of the roses",
+    "Fireworks going off every night like gunshots, can you do something",
+    "Lady next door lives alone and her curtains are always closed, is she entitled to a carers visit?",
+    "Our street party will be a day nobody forgets, can we close the road?",
+    "Is there going to be a memorial for the miners who drowned in the flood in the 60s?",
+    "What are the bomb threat procedures for our craft fair at the town hall?",
+    "Live cables hanging out of the bollard, nobody about, I've put a traffic cone over it",
+    "Water coming through the kitchen ceiling near the light fitting, I've switched it off at the fuse box",
+])
+def test_round3_policy_past_idiom_and_hazard_messages_are_not_critical_by_rules(text):
+    assert not _critical_rules(text)
+    clf = load_classifier()
+    assert clf.risk.rule_for(text, text.lower()) is None

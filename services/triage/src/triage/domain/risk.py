@@ -23,7 +23,11 @@ _CALM = re.compile(
     r"(cordoned|taped|fenced|coned) off|made (it )?safe|already (on site|there|aware|been reported)|rope swing|"
     r"burnt.?out (car|moped|van|bike|vehicle|scooter|motorbike)|"
     r"(prevention|awareness|training|campaign|leaflets?|fundrais\w*|statistics|freedom of information|policy|"
-    r"crime number|insurance|dissertation|courses?|workshops?|charity|first aid|cpr) )",
+    r"crime number|insurance|dissertation|courses?|workshops?|charity|first aid|cpr) |"
+    r"(i.?ve|i have|we.?ve|we have) (put|placed|left|stood) (a |the |my |some )?(bin|cone|cones|barrier|chair|sign|wheelie bin|"
+    r"bollard|tape|car) (in front|over|round|around|next to|across)|(i.?ve|i have|we.?ve|we have) (taped|coned|blocked|fenced|roped) "
+    r"(it |the area |the spot |the path |the pavement )?off|(turned|switched|shut|put) (it |the )?(electric|electrics|electricity|power|"
+    r"mains|supply) off|(turned|switched|shut) off (the )?(electric|electrics|electricity|power|mains|supply)|(turned|switched|shut|put) (it )?off at the (mains|fuse ?box|fuse ?board|consumer unit|meter))",
 )
 # A past event or a question, with no word that it is happening now (the rules' `*past` and `*info` in the
 # taxonomy say the same): four points off, so only a message with several strong danger words still scores.
@@ -38,9 +42,11 @@ _PAST_ONLY = re.compile(
     r"january|february|march|april|june|july|august|september|october|november|december)|back in (19|20)\d\d|"
     r"in (19|20)\d\d|in (january|february|march|april|june|july|august|september|october|november|december)|"
     r"at new year|was put out|(is|are|was|were) (fine|safe|ok|okay|well) now|doing (so |much |really )?(well|better|fine)|"
+    r"(has|have|s) (since |now )?(fully )?recovered|(known|notorious|infamous) for (people )?(jumping|jumpers|suicides?)|"
+    r"(samaritans|suicide|crisis line) (signs?|posters?|boards?|plaques?|notices?|stickers?|phones?)|in the (19\d0|[6-9]0).?s|when (i|he|she|they|we) (was|were) (younger|little|small|at school|a (child|kid|teenager|teen|toddler|baby))|"
     r"prevention|awareness|training|campaigns?|leaflets?|posters?|fundrais\w*|sponsored|bake sale|raising money|"
     r"charity|support groups?|refuges?|helplines?|statistics|freedom of information|policy|policies|dissertation|"
-    r"thesis|research|courses?|workshops?|drill|funding|volunteer\w*|thank(s| you)?|(a|give|giving|run|do) talks? (about|on|to)|"
+    r"thesis|research|courses?|workshops?|drill|funding|volunteer\w*|thank(s| you)?(?! for nothing)|procedures?|protocols?|inductions?|if there.?s ever|in case of|(a|give|giving|run|do) talks? (about|on|to)|"
     r"(a|the) \w+ scare|burnt.?out (car|moped|van|bike|vehicle|scooter|motorbike)|(gas|boiler|annual) servic(e|ing)|safety check|free (\w+ ){0,2}(detectors?|alarms?)|(detectors?|alarms?) (fitted|checked)|"
     r"(want|like|need|have) (a|the|my|our) (detector|alarm)s? (fitted|checked|installed))\b"
 )
@@ -49,7 +55,7 @@ _PAST_ONLY = re.compile(
 _STORY = re.compile(
     r"\b(in the game|video games?|my character|fortnite|minecraft|roblox|call of duty|gta|escape rooms?|paintball|"
     r"laser ?tag|films?|movies?|netflix|tv (show|series|drama)|on telly|soaps?|novel|book club|panto\w*|zombies?|"
-    r"haunted|halloween|(netball|football|rugby|hockey|cricket|basketball) (team|match|club|game|final)|sparring|"
+    r"haunted|halloween|(?<!not )(?<!no )(?<!wasn.t )(?<!weren.t )fireworks?|bird scarers?|gas guns?|bird bangers?|clay pigeons?|shooting (range|club|ground)s?|(netball|football|rugby|hockey|cricket|basketball) (team|match|club|game|final)|sparring|"
     r"boxing club|graffiti|(he|she|they).?(s|re| is| are) (fine|ok|okay|alright|unhurt)|no harm done|spray.?painted|(water|fire|road|gas|online|knife|internet|home) safety|knife crime|who should we contact|"
     r"is there (a|any) (support|funding|scheme|course|group)|forget\w*|reminders?|prescriptions?|pharmacy|chemist|"
     r"dosette|blister packs?|(boss|manager|teacher|missus|mrs|other half) (is |will |\w+ )?(going to |gonna )?"

@@ -29,7 +29,7 @@ _LEXICON: dict[str, str] = {
     "child": """child children kid kids baby babies toddler toddlers infant newborn boy girl son daughter niece
         nephew pupil pupils schoolgirl schoolboy teenager teen little_one grandchild grandson granddaughter
         year_old yr_old stepson stepdaughter""",
-    "vulnerable": """elderly old_man old_woman old_lady old_gentleman pensioner dementia alzheimer alzheimers
+    "vulnerable": """bedbound bed_bound housebound house_bound care_package elderly old_man old_woman old_lady old_gentleman pensioner dementia alzheimer alzheimers
         disabled diabetic vulnerable confused frail nan gran grandad grandma grandpa nana carer wheelchair
         learning_disability epileptic autistic""",
     "abuser": """dad stepdad father mum_boyfriend boyfriend partner husband ex uncle stepfather carer lodger
@@ -46,10 +46,10 @@ _LEXICON: dict[str, str] = {
         nightie underpants shorts snowing below_freezing no_lights eating_from
         hungry starving starved food bins_for_food barefoot no_food water_since not_eaten not_fed
         filthy soiled nappy nappies cold freezing no_heating hasn_t_had hasn_t_eaten stuck_in_bed unfed""",
-    "alone": """lives_alone on_her_own on_his_own
+    "alone": """no_grown_up no_grown_ups no_grownups nobody_about lives_alone on_her_own on_his_own
         alone own_their own_his own_her unattended by_themselves nobody_has nobody_home no_adult
         no_one_home nobody_came left_them abandoned""",
-    "despair": """last_message last_messages won_t_need not_be_around won_t_be_around be_here_for make_my_peace made_my_peace
+    "despair": """finish_it_all ending_it ending_it_all be_gone gone_by_the be_with_her be_with_him made_my_mind_up mind_s_made_up no_one_cares nobody_cares last_message last_messages won_t_need not_be_around won_t_be_around be_here_for make_my_peace made_my_peace
         affairs_in_order goodbyes said_my_goodbyes nobody_will_miss miss_me be_over for_good go_to_sleep not_wake_up
         the_means made_up_my_mind how_easy step_in_front in_front_of_a_train in_front_of_the_train in_front_of_a_lorry step_off lean_further can_t_carry_on
         can_t_go_on nothing_to_live_for no_reason_to weight_on burden_on won_t_matter after_tonight
@@ -58,12 +58,12 @@ _LEXICON: dict[str, str] = {
         give_up end_it no_way_out worthless unbearable exhausted trapped numb empty sorry_for_everything
         wasn_t_around not_around not_be_here won_t_be_here disappear last_time final loves_us love_you
         given_away paid_off who_gets sorted_out easier_without without_me forgive_me""",
-    "selfharm": """hosepipe co_codamol insulin antidepressants strips packet packets gin cliffs tracks footbridge pylon quarry
+    "selfharm": """ligature ligatures rope_s_up hosepipe co_codamol insulin antidepressants strips packet packets gin cliffs tracks footbridge pylon quarry
         railway platform exhaust belt_to loft_hatch engine_running
         tablets pills meds medication overdose paracetamol painkillers sleeping_tablets rope noose
         blade blades razor razors jump jumping ledge railings wrong_side viaduct bridge edge cliff top_of
         stairwell roof multi_storey vodka drowsy slurring swallowed took_a_load lined_up""",
-    "threat": """shoot shank shanked wet_up merk merked done_in getting_done slit six_feet bury buried end_him end_her
+    "threat": """go_boom goes_off going_off_at little_surprise surprise_planned nobody_forgets no_one_forgets never_forget only_warning should_have_listened left_a_present a_present shoot shank shanked wet_up merk merked done_in getting_done slit six_feet bury buried end_him end_her
         see_another won_t_see bullet present_for something_for visit_from a_visit list_of_names lock_his_doors
         lock_her_doors lock_your_doors eyes_in_the_back clocked shame_if broken_legs going_home_in
         set_the_dog his_last her_last your_last acid getting_hurt put_him put_her
@@ -75,9 +75,9 @@ _LEXICON: dict[str, str] = {
         town_hall head_teacher teacher councillors
         officer staff reception office offices council councillor bin_men binmen workers worker
         housing_officer social_worker your_staff you_lot lot_of_you receptionist warden inspector""",
-    "weapon": """knife knives gun guns machete machetes blade bat baseball_bat hammer axe acid petrol crossbow
+    "weapon": """shots gunshots gunshot gunfire shots_fired knife knives gun guns machete machetes blade bat baseball_bat hammer axe acid petrol crossbow
         firearm pistol shotgun crowbar""",
-    "crime": """padlock padlocks crowbar prising prised siphoning masks masked sledgehammer sledgehammers rammed
+    "crime": """torches forced breaking_into throwing_bricks throwing_stones throwing_rocks jemmied padlock padlocks crowbar prising prised siphoning masks masked sledgehammer sledgehammers rammed
         snatching trying_doors going_through_cars screwdriver cutting_through
         jimmying jimmy breaking break_in breaking_in trying_the_handles handles stealing steal nicking
         loading snatched snatch robbed robbing mugged hoods hooded balaclava balaclavas burglar burglars
@@ -100,11 +100,11 @@ _LEXICON: dict[str, str] = {
         seizure fit fitting blood bleeding fallen fell not_getting_up won_t_answer unresponsive sweaty
         stroke heart chest clammy limp blue floor ground can_t_get_up went_down gone_down
         droopy drooping lethargic keeled keeled_over rolling wheezy rattly spurting spurting_blood swelling_up puffing_up""",
-    "missing": """hasn_t_answered not_answered bins_in lights_on light_on been_gone
+    "missing": """same_position not_moved haven_t_moved hasn_t_moved on_the_step on_the_doorstep hasn_t_answered not_answered bins_in lights_on light_on been_gone
         missing walked_out wandered wandering lost not_answering phone_off phone_s_off can_t_find
         hasn_t_come not_seen hasn_t_been_seen curtains milk post_piling no_answer not_responding
         slipped_out ran_off disappeared vanished never_came_back not_come_back wrong_bus nobody_knows""",
-    "water": """dock marina harbour estuary pier surfaced waving_their_arms swept tide brook floating can_t_swim
+    "water": """ford floodwater dock marina harbour estuary pier surfaced waving_their_arms swept tide brook floating can_t_swim
         under_the_water went_under
         water river canal lock lock_gates lake sea reservoir pond weir drowning current""",
     "help": """help please_send send_someone 999 ambulance police urgent urgently emergency begging begged
@@ -116,23 +116,23 @@ _LEXICON: dict[str, str] = {
         girder girders beam beams skylight silo shaft lift_shaft""",
     "pinned": """pinned buried crushed trapped underneath under_the_wheels under_it stuck_under caught_in pulled_under
         thrown_over thrown_off landed_on came_off fell_through fell_off fell_from""",
-    "past": """last_summer last_winter last_autumn last_spring last_term a_while_back back_in couple_of_years few_years
+    "past": """when_he_was_younger when_she_was_younger when_i_was_younger doing_much_better doing_well doing_better in_the_80s in_the_90s in_the_70s last_summer last_winter last_autumn last_spring last_term a_while_back back_in couple_of_years few_years
         years_back
         last_week last_month last_year years_ago months_ago weeks_ago ago yesterday was_fixed
         previously used_to""",
-    "routine": """fire_door fire_doors fire_exit fire_exits fire_alarm fire_alarms smoke_alarm smoke_alarms
+    "routine": """fire_station fire_stations firefighter firefighters open_day open_days hedge_cuttings garden_waste garden_bonfire burn_garden_waste fire_door fire_doors fire_exit fire_exits fire_alarm fire_alarms smoke_alarm smoke_alarms
         smoke_detector fire_safety fire_risk fire_extinguisher gas_bill gas_bills gas_safety gas_meter
         gas_supplier electric_bill electricity_bill battery deserves award thank thanks compliment brilliant
         lovely great_job well_done fantastic could_get_hurt will_get_hurt could_fall one_day waiting_to_happen
         blue_badge apply application""",
-    "device": """device explosive explosives detonate detonator ticking holdall rucksack suspicious_package
+    "device": """go_boom goes_off boom kaboom left_a_present timer device explosive explosives detonate detonator ticking holdall rucksack suspicious_package
         suspicious_parcel pressure_cooker go_off loud_bang wires_hanging taped bomb""",
     "complaint": """complain complaining complaint disgrace ombudsman joke shambles useless hopeless solicitor lawyer
         appeal sue furious livid fobbed fed_up sick_and_tired ashamed the_press my_mp""",
-    "idiom": """killing_me killing_us dying_to dying_for to_die_for nearly_died daylight_robbery highway_robbery
+    "idiom": """choking_the_life life_out_of go_to_pieces killing_me killing_us dying_to dying_for to_die_for nearly_died daylight_robbery highway_robbery
         death_trap sick_to_death bored_to_death was_murder could_murder the_bomb went_ballistic lose_my_mind
         doing_my_head in_stitches saved_my_life turn_in_her_grave turn_in_his_grave car_crash""",
-    "info": """policy statistics dissertation project campaign volunteer volunteers course courses workshop talk
+    "info": """procedures procedure memorial plan_for policy statistics dissertation project campaign volunteer volunteers course courses workshop talk
         fundraiser sponsored charity nominate freedom_of_information foi support_group
         how_do_i how_can_i where_can_i can_you_send can_we_book leaflet leaflets awareness training
         course event form information advice what_time booking book""",
