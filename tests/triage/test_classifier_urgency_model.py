@@ -99,3 +99,23 @@ def test_urgency_seed_is_large_and_uses_taxonomy_departments():
     assert sum(r.urgency != "critical" for r in rows) >= 350
     assert {r.department for r in rows} <= departments
     assert len({r.text for r in rows}) == len(rows)
+
+
+def test_critical_model_threshold_is_a_taxonomy_setting(tmp_path):
+    """Staff choose how readily the learned model calls a message critical, without retraining."""
+    from triage.domain.taxonomy import default_taxonomy_path
+
+    text = default_taxonomy_path().read_text(encoding="utf-8")
+    assert "\ncritical_model_threshold: 0.5\n" in text
+    message = "honestly everyone would manage fine if I just wasn't around tomorrow"
+    shipped = load_classifier()
+    assert shipped.critical_threshold == 0.5
+    c = shipped.classify(message)
+    assert c.urgency == "critical" and "critical.urgency_model" in c.rules_fired
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(text.replace("\ncritical_model_threshold: 0.5\n", "\ncritical_model_threshold: 0.99\n"),
+                      encoding="utf-8")
+    assert load_classifier(taxonomy_path=strict).classify(message).urgency != "critical"
+    unset = tmp_path / "unset.yaml"
+    unset.write_text(text.replace("\ncritical_model_threshold: 0.5\n", "\n"), encoding="utf-8")
+    assert load_classifier(taxonomy_path=unset).critical_threshold == shipped.model.urgency.threshold

@@ -79,6 +79,8 @@ def test_missing_field():
 def test_bad_urgency_and_threshold():
     assert "unknown urgency" in refused(MINIMAL.replace("urgency: critical", "urgency: asap"))
     assert refused(MINIMAL.replace("review_threshold: 0.5", "review_threshold: 5")).startswith("org.yaml:2:")
+    assert "critical_model_threshold" in refused(
+        MINIMAL.replace("review_threshold: 0.5", "review_threshold: 0.5\ncritical_model_threshold: 2"))
 
 
 def test_duplicate_department_and_key():

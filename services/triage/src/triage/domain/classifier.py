@@ -115,6 +115,9 @@ class TriageClassifier:
             self._prior = self._prior / self._prior.sum() * len(priors)
         else:
             self._prior = None
+        self.critical_threshold = (taxonomy.critical_model_threshold
+                                   if taxonomy.critical_model_threshold is not None
+                                   else model.urgency.threshold if model is not None and model.urgency is not None else 1.0)
         model_part = model.version + "-" + model.manifest["name"] if model is not None else RULES_ONLY
         self.version = f"triage-{model_part}+taxonomy:{taxonomy.digest[:8]}"
         if warm:  # a long-running service loads the language model now, not on the first message that needs it
@@ -172,7 +175,7 @@ class TriageClassifier:
             risky = self.risk.rule_for(text, low)
             if risky is not None:
                 fired.append(risky)
-        if u_prob is not None and u_prob >= self.model.urgency.threshold and not any(r.urgency == "critical" for r in fired):
+        if u_prob is not None and u_prob >= self.critical_threshold and not any(r.urgency == "critical" for r in fired):
             cues = self.model.urgency.explain(toks)
             fired.append(Rule(id=URGENCY_MODEL_RULE, urgency="critical", patterns=["(?!)"],
                               description=f"urgency model {u_prob:.2f}: {', '.join(cues)}"))

@@ -151,6 +151,12 @@ class Taxonomy(BaseModel):
 
     version: str = Field(description="Version of this configuration, chosen by its editors.")
     review_threshold: float = Field(ge=0.0, le=1.0, description="Below this confidence a person confirms the routing.")
+    critical_model_threshold: float | None = Field(
+        default=None, ge=0.05, le=0.99,
+        description="The learned urgency model marks a message critical at this probability or above (default: the "
+                    "threshold stored with the model). Lower catches more emergencies and wakes the duty officer "
+                    "more often for nothing.",
+    )
     default_department: str | None = Field(
         default=None, description="Department when nothing points anywhere (default: `general` if listed, else the first)."
     )
