@@ -66,7 +66,8 @@ _THREAT_PATTERNS = [
     r"the boys|petrol)",
     r"\b(kill|stab|shoot|murder|batter) (you|u|ya) (all|lot|if|when)\b",
     r"\b(you|u).?(ll| will) (regret|pay for) (it|this)\b.{0,30}\b(hurt|blood|kill|violent|physically|come round)",
-    r"\b(going to|gonna|will|.ll|wanna|want to|about to) (do|kick) (him|her|you|u|ya|them) (in|over)\b",
+    r"\b(going to|gonna|will|.ll|wanna|want to|about to) (do (him|her|you|u|ya|them)|kick (him|her|you|u|ya|them)) "
+    r"(in|over)\b",
     r"\b(drive|crash|put) (us|them|the kids|the children|the car|the lot of us)( all)? (in)?to (the )?"
     r"(river|canal|sea|lake|reservoir|quarry|wall|tree|traffic|oncoming traffic)\b",
 ]

@@ -197,23 +197,51 @@ class PatternSet:
 def _order_gates(keyed: list[tuple[object, GatedPattern]]) -> list[tuple[object, GatedPattern]]:
     """Put each pattern's rarest gate first, rarity measured on a reference corpus (the seed messages): the
     first gate is the one looked up for every message, the others are only checked when it is present."""
-    reference = reference_texts()
-    literals = {lit for _, gp in keyed for g in gp.gates for lit in g}
-    if not reference or not literals or ahocorasick is None:
+    df = literal_counts({lit for _, gp in keyed for g in gp.gates for lit in g})
+    if df is None:
         return keyed
-    automaton = ahocorasick.Automaton()
-    for lit in literals:
-        automaton.add_word(lit, lit)
-    automaton.make_automaton()
-    df: dict[str, int] = dict.fromkeys(literals, 0)
-    for text in map(scan_text, reference):
-        for lit in {lit for _, lit in automaton.iter(text)}:
-            df[lit] += 1
-    out = []
-    for key, gp in keyed:
-        gates = tuple(sorted(gp.gates, key=lambda g: sum(df[lit] for lit in g)))
-        out.append((key, gp.with_gates(gates)))
-    return out
+    return [(key, gp.with_gates(tuple(sorted(gp.gates, key=lambda g: sum(df[lit] for lit in g))))) for key, gp in keyed]
+
+
+def index_cost(gp: GatedPattern) -> int:
+    """How many reference messages would make this pattern run: the count for its rarest gate (0 when unknown)."""
+    if not gp.gates:
+        return len(reference_texts()) or 1
+    df = literal_counts({lit for g in gp.gates for lit in g})
+    if df is None:
+        return 0
+    return min(sum(df[lit] for lit in g) for g in gp.gates)
+
+
+_COUNTS: dict[str, int] = {}
+
+
+def literal_counts(literals: set[str]) -> dict[str, int] | None:
+    """In how many reference messages (as scan text) each literal occurs; None without a corpus or automaton."""
+    reference = reference_texts()
+    if not reference or not literals or ahocorasick is None:
+        return None
+    missing = literals - _COUNTS.keys()
+    if missing:
+        automaton = ahocorasick.Automaton()
+        for lit in missing:
+            automaton.add_word(lit, lit)
+        automaton.make_automaton()
+        counts = dict.fromkeys(missing, 0)
+        for text in _reference_scans():
+            for lit in {lit for _, lit in automaton.iter(text)}:
+                counts[lit] += 1
+        _COUNTS.update(counts)
+    return {lit: _COUNTS[lit] for lit in literals}
+
+
+_SCANS: list[list[str]] = []
+
+
+def _reference_scans() -> list[str]:
+    if not _SCANS:
+        _SCANS.append([scan_text(t) for t in reference_texts()])
+    return _SCANS[0]
 
 
 _REFERENCE: list[list[str]] = []
