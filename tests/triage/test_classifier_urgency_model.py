@@ -106,16 +106,20 @@ def test_critical_model_threshold_is_a_taxonomy_setting(tmp_path):
     from triage.domain.taxonomy import default_taxonomy_path
 
     text = default_taxonomy_path().read_text(encoding="utf-8")
-    assert "\ncritical_model_threshold: 0.5\n" in text
-    message = "honestly everyone would manage fine if I just wasn't around tomorrow"
+    assert "\ncritical_model_threshold:" not in text  # unset: the threshold stored with the model
     shipped = load_classifier()
-    assert shipped.critical_threshold == 0.5
-    c = shipped.classify(message)
-    assert c.urgency == "critical" and "critical.urgency_model" in c.rules_fired
-    strict = tmp_path / "strict.yaml"
-    strict.write_text(text.replace("\ncritical_model_threshold: 0.5\n", "\ncritical_model_threshold: 0.99\n"),
-                      encoding="utf-8")
-    assert load_classifier(taxonomy_path=strict).classify(message).urgency != "critical"
-    unset = tmp_path / "unset.yaml"
-    unset.write_text(text.replace("\ncritical_model_threshold: 0.5\n", "\n"), encoding="utf-8")
-    assert load_classifier(taxonomy_path=unset).critical_threshold == shipped.model.urgency.threshold
+    assert shipped.critical_threshold == shipped.model.urgency.threshold
+    message = "honestly everyone would manage fine if I just wasn't around tomorrow"
+    p = float(shipped.model.urgency.proba([tokens(message.lower())])[0])
+    assert 0.05 < p < 0.99
+
+    def with_threshold(value: float):
+        path = tmp_path / f"t{value}.yaml"
+        path.write_text(text.replace("review_threshold: 0.45\n", f"review_threshold: 0.45\ncritical_model_threshold: {value}\n"),
+                        encoding="utf-8")
+        return load_classifier(taxonomy_path=path)
+
+    below, above = with_threshold(round(max(0.05, p - 0.02), 3)), with_threshold(round(min(0.99, p + 0.02), 3))
+    assert below.critical_threshold < p < above.critical_threshold
+    assert "critical.urgency_model" in below.classify(message).rules_fired
+    assert "critical.urgency_model" not in above.classify(message).rules_fired

@@ -94,17 +94,21 @@ _LEXICON: dict[str, str] = {
         pylon bulb light_switch
         socket sockets electrics electric electrical wires wiring cables substation live buzzing
         flickering hot_to_touch fuse consumer_unit light_fitting shock""",
-    "medical": """grey purple gurgling wheezing jerking floppy drooping burning_up can_t_breathe barely_talk not_talking
+    "medical": """gone_grey turned_grey going_grey grey_and_shaking gone_purple turned_purple going_purple lips_purple
+        gurgling wheezing jerking floppy drooping burning_up can_t_breathe barely_talk not_talking
         swelling fainted passed_out not_making_sense pooling groaning
-        collapsed slumped unconscious grey pale shaking barely breathing breathe wake drowsy slurring
-        seizure fit fitting blood bleeding fallen fell not_getting_up won_t_answer unresponsive sweaty
-        stroke heart chest clammy limp blue floor ground can_t_get_up went_down gone_down
-        droopy drooping lethargic keeled keeled_over rolling wheezy rattly spurting spurting_blood swelling_up puffing_up""",
+        collapsed slumped unconscious very_pale gone_pale deathly_pale shaking_all_over barely_breathing
+        not_breathing stopped_breathing struggling_to_breathe can_t_wake won_t_wake drowsy slurring
+        seizure having_a_fit is_fitting started_fitting bleeding blood_everywhere losing_blood fallen_over
+        fell_over fell_down not_getting_up won_t_answer unresponsive sweaty
+        stroke heart_attack chest_pain chest_pains clammy limp gone_blue turned_blue going_blue lips_blue
+        lips_are_blue on_the_floor on_the_ground can_t_get_up went_down gone_down
+        droopy lethargic keeled keeled_over wheezy rattly spurting spurting_blood swelling_up puffing_up""",
     "missing": """same_position not_moved haven_t_moved hasn_t_moved on_the_step on_the_doorstep hasn_t_answered not_answered bins_in lights_on light_on been_gone
         missing walked_out wandered wandering lost not_answering phone_off phone_s_off can_t_find
         hasn_t_come not_seen hasn_t_been_seen curtains milk post_piling no_answer not_responding
         slipped_out ran_off disappeared vanished never_came_back not_come_back wrong_bus nobody_knows""",
-    "water": """ford floodwater dock marina harbour estuary pier surfaced waving_their_arms swept tide brook floating can_t_swim
+    "water": """in_the_ford into_the_ford floodwater dock marina harbour estuary pier surfaced waving_their_arms swept tide brook floating can_t_swim
         under_the_water went_under
         water river canal lock lock_gates lake sea reservoir pond weir drowning current""",
     "help": """help please_send send_someone 999 ambulance police urgent urgently emergency begging begged
