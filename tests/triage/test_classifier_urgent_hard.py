@@ -194,3 +194,25 @@ def test_round3_policy_past_idiom_and_hazard_messages_are_not_critical_by_rules(
     assert not _critical_rules(text)
     clf = load_classifier()
     assert clf.risk.rule_for(text, text.lower()) is None
+
+
+# Three sets written independently by writers who never saw the rules, seed or earlier sets. Each was measured
+# once unseen (recall 0.877, 0.861 and 0.816 at the model's own threshold; see the triage README); the first was
+# then learnt from, the other two were not. The floors below are those measured figures less a small margin:
+# they catch a change that makes the classifier miss more, and say plainly that the 0.95 aim is not reached
+# on wording nobody here has seen.
+@pytest.mark.parametrize(("name", "floor", "max_false"), [
+    ("urgent_holdout1.jsonl", 0.95, 0.05),  # learnt from after its first, unseen measurement
+    ("urgent_holdout2.jsonl", 0.83, 0.22),
+    ("urgent_holdout3.jsonl", 0.79, 0.18),
+])
+def test_independent_hard_sets(name, floor, max_false):
+    scored = load(name)
+    critical = [c for r, c in scored if r["urgency"] == "critical"]
+    others = [c for r, c in scored if r["urgency"] != "critical"]
+    assert len(critical) >= 140 and len(others) >= 80
+    assert {r["kind"] for r, _ in scored if r["urgency"] == "critical"} >= {"self_harm_indirect", "domestic_abuse", "fire"}
+    recall = sum(c.urgency == "critical" for c in critical) / len(critical)
+    false_rate = sum(c.urgency == "critical" for c in others) / len(others)
+    assert recall >= floor, recall
+    assert false_rate <= max_false, false_rate
