@@ -67,13 +67,15 @@ class DepartmentModel:
         counts = np.diff(x.indptr)
         rows = np.repeat(np.arange(x.shape[0]), counts)
         contrib = x.data * coef[np.asarray(class_indices)[rows], x.indices]
-        order = np.lexsort((-contrib, rows))
-        names = self.text.terms
+        order = np.lexsort((-contrib, rows)).tolist()
+        positive = (contrib > 0).tolist()
+        columns = x.indices.tolist()
+        starts = x.indptr.tolist()
+        names = self.text.names
         out = []
-        for r in range(x.shape[0]):
-            lo = x.indptr[r]
-            seg = order[lo : lo + min(k, counts[r])]
-            out.append([str(names[x.indices[j]]) for j in seg if contrib[j] > 0])
+        for r, n in enumerate(counts.tolist()):
+            lo = starts[r]
+            out.append([names[columns[j]] for j in order[lo : lo + min(k, n)] if positive[j]])
         return out
 
 

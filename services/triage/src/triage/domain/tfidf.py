@@ -27,10 +27,11 @@ class LinearText:
     classes: list[str]
     sublinear: bool = True
     _index: dict[str, int] = field(default_factory=dict, repr=False)
+    names: list[str] = field(default_factory=list, repr=False)  # `terms` as Python strings, for look-ups
 
     def __post_init__(self) -> None:
-        if not self._index:
-            self._index = {str(t): i for i, t in enumerate(self.terms.tolist())}
+        self.names = [str(t) for t in self.terms.tolist()]
+        self._index = {t: i for i, t in enumerate(self.names)}
 
     @classmethod
     def from_sklearn(cls, vectorizer, clf) -> LinearText:

@@ -281,7 +281,7 @@ class UrgencyModel:
         x = self.text.transform([urgency_features(toks)])
         contrib = x.data * self.text.class_weights()[1, x.indices]
         order = np.argsort(-contrib)[:k]
-        return [str(self.text.terms[x.indices[j]]) for j in order if contrib[j] > 0]
+        return [self.text.names[x.indices[j]] for j in order if contrib[j] > 0]
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {**self.text.to_arrays(prefix), prefix + "threshold": np.asarray([self.threshold])}
