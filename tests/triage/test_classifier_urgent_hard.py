@@ -99,6 +99,28 @@ def _critical_rules(text):
     ("A lad has been glassed outside the pub and he's bleeding", "critical.violence"),
     ("A 14 year old girl keeps getting into cars with grown men at night", "critical.safeguarding"),
     ("They'd all be better off once I'm gone", "critical.self_harm"),
+    ("My neighbour says he's going to end it tonight and he's got a rope in the shed", "critical.concept_intent_method"),
+    ("Resident told the warden she has a ligature in her room", "critical.self_harm"),
+    ("noose's already up in the garage, goodbye", "critical.self_harm"),
+    ("ending it 2nite nobody will care", "critical.self_harm"),
+    ("I'll be gone before the morning, don't bother replying", "critical.self_harm"),
+    ("A man is sitting on the wrong side of the railings on the bridge over the river", "critical.self_harm"),
+    ("He's got the children in the van and says he'll drive them all into the canal", "critical.self_harm"),
+    ("Since losing my husband I can't go on, I'm sat on the pier by myself", "critical.concept_despair_at_place"),
+    ("Someone's breaking into the school, I can see them inside with torches", "critical.crime_in_progress"),
+    ("kids throwing stones at the buses on Station Rd, a window's just smashed", "critical.crime_in_progress"),
+    ("Shots have just been fired outside the chippy", "critical.violence"),
+    ("Heard gunshots behind the flats and a lad is running off", "critical.violence"),
+    ("The civic centre is going to go boom on Monday", "critical.concept_device_boom"),
+    ("I've left a little surprise in your reception, it goes off at noon", "critical.concept_device_left"),
+    ("Enjoy the parade while it lasts, you've ruined this town, I've got a surprise planned for the mayor",
+     "critical.concept_event_threat"),
+    ("Old lady at 4 lives alone, her milk's still on the doorstep from Tuesday and no answer",
+     "critical.concept_elder_welfare"),
+    ("My uncle is bedbound and has been in the same position since yesterday morning", "critical.concept_elder_welfare"),
+    ("two toddlers on the garage roof, no grown ups about", "critical.concept_child_at_risk"),
+    ("Also the man at number 3 has been lying on his drive for two hours and hasn't moved", "critical.fire_medical"),
+    ("A car has gone into the ford and the driver is still inside with water rising", "critical.fire_medical"),
 ])
 def test_new_critical_rules(text, rule):
     assert rule in _critical_rules(text)
@@ -144,34 +166,6 @@ def test_dev2_set_recall_by_rules_and_model():
     assert 1 - len(missed) / len(critical) >= 0.95, missed
     false_alarms = [r["text"] for r, c in scored if r["urgency"] != "critical" and c.urgency == "critical"]
     assert len(false_alarms) <= 8, false_alarms
-
-
-@pytest.mark.parametrize(("text", "rule"), [
-    ("My neighbour says he's going to end it tonight and he's got a rope in the shed", "critical.concept_intent_method"),
-    ("Resident told the warden she has a ligature in her room", "critical.self_harm"),
-    ("noose's already up in the garage, goodbye", "critical.self_harm"),
-    ("ending it 2nite nobody will care", "critical.self_harm"),
-    ("I'll be gone before the morning, don't bother replying", "critical.self_harm"),
-    ("A man is sitting on the wrong side of the railings on the bridge over the river", "critical.self_harm"),
-    ("He's got the children in the van and says he'll drive them all into the canal", "critical.self_harm"),
-    ("Since losing my husband I can't go on, I'm sat on the pier by myself", "critical.concept_despair_at_place"),
-    ("Someone's breaking into the school, I can see them inside with torches", "critical.crime_in_progress"),
-    ("kids throwing stones at the buses on Station Rd, a window's just smashed", "critical.crime_in_progress"),
-    ("Shots have just been fired outside the chippy", "critical.violence"),
-    ("Heard gunshots behind the flats and a lad is running off", "critical.violence"),
-    ("The civic centre is going to go boom on Monday", "critical.concept_device_boom"),
-    ("I've left a little surprise in your reception, it goes off at noon", "critical.concept_device_left"),
-    ("Enjoy the parade while it lasts, you've ruined this town, I've got a surprise planned for the mayor",
-     "critical.concept_event_threat"),
-    ("Old lady at 4 lives alone, her milk's still on the doorstep from Tuesday and no answer",
-     "critical.concept_elder_welfare"),
-    ("My uncle is bedbound and has been in the same position since yesterday morning", "critical.concept_elder_welfare"),
-    ("two toddlers on the garage roof, no grown ups about", "critical.concept_child_at_risk"),
-    ("Also the man at number 3 has been lying on his drive for two hours and hasn't moved", "critical.fire_medical"),
-    ("A car has gone into the ford and the driver is still inside with water rising", "critical.fire_medical"),
-])
-def test_round3_critical_rules(text, rule):
-    assert rule in _critical_rules(text)
 
 
 @pytest.mark.parametrize("text", [
