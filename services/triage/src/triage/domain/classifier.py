@@ -75,7 +75,10 @@ def _readable(features: list[str], low: str, k: int = 5) -> list[str]:
             f = f[2:]
             if f in out:
                 continue
-        if f == "0" or any(w not in low for w in f.split(" ")):
+        if f == "0":
+            continue
+        first, _, second = f.partition(" ")
+        if first not in low or second and second not in low:
             continue  # a joined compound ("pot hole" -> "pothole") or a folded number is not in the text as such
         out.append(f)
         if len(out) == k:
@@ -162,14 +165,22 @@ class TriageClassifier:
             blended = kw_dist
             features = [None] * len(texts)
         urgent = self.model.urgency if self.model is not None else None
-        u_probs = urgent.proba(toks) if urgent is not None and texts else None
+        u_probs = urgent.proba(toks).tolist() if urgent is not None and texts else [None] * len(texts)
+        # per-row maxima once for the batch, as Python numbers (NumPy calls per message cost more than the maths)
+        tops = blended.argmax(axis=1).tolist() if texts else []
+        top_ps = blended.max(axis=1).tolist() if texts else []
+        if probs is not None and texts:
+            model_tops, model_confs = probs.argmax(axis=1).tolist(), probs.max(axis=1).tolist()
+        else:
+            model_tops = model_confs = [None] * len(texts)
         return [
-            self._one(texts[i], lows[i], toks[i], kw[i][0], kw[i][1], blended[i], probs, features[i], i,
-                      None if u_probs is None else float(u_probs[i]))
+            self._one(texts[i], lows[i], toks[i], kw[i][0], kw[i][1], tops[i], top_ps[i], model_tops[i],
+                      model_confs[i], features[i], u_probs[i])
             for i in range(len(texts))
         ]
 
-    def _one(self, text, low, toks, kw_scores, kw_hits, p, probs, features, i, u_prob=None) -> Classification:
+    def _one(self, text, low, toks, kw_scores, kw_hits, top, top_p, model_top_index, model_conf, features,
+             u_prob=None) -> Classification:
         fired = self.compiled.fire(text, low)
         if self.risk is not None and not any(r.urgency == self.risk.risk.urgency for r in fired):
             risky = self.risk.rule_for(text, low)
@@ -194,14 +205,12 @@ class TriageClassifier:
             urgency = "critical"
         forced = next((r for r in fired if r.department), None)
 
-        top = int(p.argmax())
-        if p[top] <= 0 or not toks:  # nothing to go on: the default department, for a person to confirm
+        if top_p <= 0 or not toks:  # nothing to go on: the default department, for a person to confirm
             department, confidence = self.taxonomy.default_department, 0.0
         else:
-            department, confidence = self.departments[top], float(p[top])
-        if probs is not None:
-            model_top = self.departments[int(probs[i].argmax())]
-            model_conf = float(probs[i].max())
+            department, confidence = self.departments[top], float(top_p)
+        if model_top_index is not None:
+            model_top = self.departments[model_top_index]
         else:
             model_top, model_conf = department, confidence
             features = sorted(set(kw_hits.get(department, [])))[:5]
@@ -214,7 +223,7 @@ class TriageClassifier:
             if confidence < self.taxonomy.review_threshold:
                 needs_review = True
                 rules_fired.append("review.low_confidence")
-            if probs is not None and kw_scores:
+            if model_top_index is not None and kw_scores:
                 kw_top = max(kw_scores, key=kw_scores.get)
                 kw_total = sum(kw_scores.values())
                 if (kw_top != model_top and kw_scores[kw_top] >= 2.0 and kw_scores[kw_top] >= 0.6 * kw_total

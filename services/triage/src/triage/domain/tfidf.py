@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -71,15 +72,22 @@ class LinearText:
     def transform(self, feature_lists: Sequence[list[str]]) -> sparse.csr_matrix:
         """TF-IDF rows (float32, l2-normalised) of messages given as feature lists."""
         get = self._index.get
-        indices: list[int] = []
-        indptr = [0]
+        missing = repeat(-1)
+        flat: list[int] = []
+        lengths: list[int] = []
         for feats in feature_lists:
-            indices += [j for j in map(get, feats) if j is not None]
-            indptr.append(len(indices))
+            flat += map(get, feats, missing)  # -1 for a feature the vocabulary lacks
+            lengths.append(len(feats))
+        n = len(feature_lists)
+        columns = np.asarray(flat, dtype=np.int64)
+        rows = np.repeat(np.arange(n), lengths)
+        known = columns >= 0
+        columns, rows = columns[known], rows[known]
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
         x = sparse.csr_matrix(
-            (np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32),
-             np.asarray(indptr, dtype=np.int32)),
-            shape=(len(feature_lists), len(self.terms)),
+            (np.ones(len(columns), dtype=np.float32), columns.astype(np.int32), indptr),
+            shape=(n, len(self.terms)),
         )
         x.sum_duplicates()  # sorts each row's columns and adds repeated features up: the term counts
         data = x.data
