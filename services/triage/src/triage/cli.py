@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TextIO
 
 from triage.domain import ModelError, TaxonomyError, load_classifier, load_taxonomy
-from triage.domain.evaluation import evaluate, format_report
 from triage.domain.model import save_model
 from triage.domain.training import DataError, apply_corrections, corrections_to_rows, fit, parse_corrections, parse_rows
 
@@ -172,6 +171,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    from triage.domain.evaluation import evaluate, format_report  # scikit-learn's metrics: imported when used
     clf = load_classifier(args.model, args.taxonomy)
     with open(args.input, encoding="utf-8") as fh:
         rows = parse_rows(fh, source=args.input, departments=clf.departments)
@@ -218,6 +218,7 @@ def _plot(report, path: Path) -> None:
 
 def _crossval(args: argparse.Namespace) -> int:
     from triage.domain.classifier import TriageClassifier
+    from triage.domain.evaluation import evaluate, format_report
 
     taxonomy = load_taxonomy(args.taxonomy)
     with open(args.input, encoding="utf-8") as fh:
