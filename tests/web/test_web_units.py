@@ -130,3 +130,27 @@ def test_dashboard_figures() -> None:
     high = figures.sla[("high", "first_response")]
     assert (high.on_time, high.open_overdue, high.median_minutes, high.on_time_percent) == (1, 1, 60.0, 50.0)
     assert figures.sentiment["negative"][-1] == 1 and len(figures.sentiment_days) == 7
+
+
+@pytest.mark.parametrize(("action", "form", "expected"), [
+    ("approve_reply", {"reply_id": "r1", "comment": " looks right ", "idempotency_key": "k1"},
+     ("approve", ("r1", "looks right"), "k1")),
+    ("approve_reply", {"reply_id": "r2"}, ("approve", ("r2", None), None)),
+    ("reject_reply", {"reply_id": "r3", "reason": " tone "}, ("reject", ("r3", "tone"), None)),
+])
+async def test_approval_forms_call_the_api_with_the_form_fields(monkeypatch, action, form, expected) -> None:
+    """The approvals page's buttons reach the same endpoints as the API, with the comment or reason as text."""
+    from inbox.web import views_actions
+
+    calls = []
+
+    def fake(name):
+        async def endpoint(request, principal, key, reply_id, text, *, idempotency_key=None):
+            calls.append((name, (reply_id, text), idempotency_key))
+            return "queued"
+        return endpoint
+
+    monkeypatch.setattr(views_actions.api, "approve", fake("approve"))
+    monkeypatch.setattr(views_actions.api, "reject", fake("reject"))
+    assert await views_actions.ACTIONS[action](None, None, "facebook:p:1", form) == "queued"
+    assert calls == [expected]

@@ -6,7 +6,6 @@ it, the page's script posts the same form and gets JSON, and the result arrives 
 from collections.abc import Awaitable, Callable
 
 from civic_contracts.commands import (
-    ApproveReplyCommand,
     AssignCommand,
     BanAuthorCommand,
     CloseCommand,
@@ -108,9 +107,8 @@ async def _ban(request, principal, key, form):
 
 
 async def _approve(request, principal, key, form):
-    reply_id = form.get("reply_id", "")
-    body = ApproveReplyCommand(reply_id=reply_id, comment=text(form, "comment"))
-    return await api.approve(request, principal, key, reply_id, body, idempotency_key=idempotency(form))
+    return await api.approve(request, principal, key, form.get("reply_id", ""), text(form, "comment"),
+                             idempotency_key=idempotency(form))
 
 
 async def _reject(request, principal, key, form):
