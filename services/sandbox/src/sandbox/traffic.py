@@ -16,9 +16,6 @@ from sandbox import channels, signing, webhooks
 from sandbox.citizens import MESSAGES
 from sandbox.seed import NAMES
 
-# Kept for callers of the first version of this module.
-feed_comment, messenger, signed = webhooks.feed_comment, webhooks.messenger, signing.meta
-
 
 def generate(page_id: str, count: int, seed: int) -> list[dict]:
     """Meta Page comments and Messenger messages (the original sample traffic)."""

@@ -6,8 +6,7 @@ from civic_contracts import Actor
 
 from responder.domain.calendar import BusinessCalendar
 from responder.domain.policy import ApprovalRules
-
-SUPERVISORS = ("supervisor", "admin")
+from responder.domain.states import PRIVILEGED
 
 
 def approval_reasons(
@@ -39,7 +38,7 @@ def _today(at: datetime, calendar: BusinessCalendar) -> date:
 
 def may_approve(actor: Actor, requested_by: str) -> str | None:
     """None when `actor` may approve a reply written by `requested_by`, else why not."""
-    if actor.role.value not in SUPERVISORS:
+    if actor.role.value not in PRIVILEGED:
         return "only a supervisor may approve or reject a reply"
     if actor.user_id == requested_by:
         return "a reply is approved by someone other than its author"

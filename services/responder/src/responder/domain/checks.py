@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from responder.domain.policy import ReplyChecks
+from responder.domain.states import may_use_account
 
 PII_PATTERNS: dict[str, re.Pattern[str]] = {
     "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
@@ -94,6 +95,6 @@ def check_reply(
         found.append(Finding("tone", "the reply is mostly capital letters, which reads as shouting"))
     if (conversation_language or "en") == "cy" and not looks_welsh(text):
         found.append(Finding("language", "the citizen wrote in Welsh: answer in Welsh (or bilingually)"))
-    if "*" not in actor_accounts and account_id not in actor_accounts:
+    if not may_use_account(actor_accounts, account_id):
         found.append(Finding("account", f"you may not reply from account {account_id}"))
     return found

@@ -11,7 +11,8 @@ from responder.domain.policy import WEEKDAYS, DutyRota
 
 def on_duty(rota: DutyRota, at: datetime, calendar: BusinessCalendar) -> tuple[bool, list[OnDuty]]:
     """(in business hours?, who to alert)."""
-    if calendar.is_open(at) and rota.in_hours:
+    is_open = calendar.is_open(at)
+    if is_open and rota.in_hours:
         return True, [OnDuty(name=p.name, contact=p.contact) for p in rota.in_hours]
     local = at.astimezone(calendar.zone)
     covering = []
@@ -27,4 +28,4 @@ def on_duty(rota: DutyRota, at: datetime, calendar: BusinessCalendar) -> tuple[b
                 break
     if not covering:
         covering = [OnDuty(name=rota.fallback.name, contact=rota.fallback.contact)]
-    return calendar.is_open(at), covering
+    return is_open, covering

@@ -44,6 +44,11 @@ SUPERVISOR_ONLY = ("approve_reply", "reject_reply", "ban_author")
 PRIVILEGED = ("supervisor", "admin")
 
 
+def may_use_account(accounts, account_id: str) -> bool:
+    """May someone with these platform accounts (`*`: all) act from `account_id`?"""
+    return "*" in accounts or account_id in accounts
+
+
 def refusal(actor: Actor, action: str, conversation: dict) -> str | None:
     """Why `actor` may not take `action` on `conversation` now; None when they may."""
     if action in SUPERVISOR_ONLY and actor.role.value not in PRIVILEGED:

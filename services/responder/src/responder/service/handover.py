@@ -10,7 +10,7 @@ from responder.domain.canned import CannedError, render
 from responder.domain.checks import check_reply
 from responder.domain.delivery import DeliveryError, case_reference, private_thread, reply_delivery
 from responder.domain.sla import handover_due
-from responder.domain.states import ASSIGNED, HANDED_OVER
+from responder.domain.states import ASSIGNED, HANDED_OVER, may_use_account
 from responder.service import replies
 from responder.service.context import Outcome, Responder, changes, refused
 
@@ -43,7 +43,7 @@ async def handover(r: Responder, command: InboxCommand, conversation: dict) -> O
     except DeliveryError as exc:
         return refused(str(exc))
     for account in {plan.account_id, public.account_id}:
-        if "*" not in actor.accounts and account not in actor.accounts:
+        if not may_use_account(actor.accounts, account):
             return refused(f"you may not act from account {account}")
     year = now.astimezone(r.calendar.zone).year
     for _ in range(20 if case is None else 0):

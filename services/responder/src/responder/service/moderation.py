@@ -7,6 +7,7 @@ from civic_contracts.outbound import OutboundAction
 
 from responder.adapters.mongo_moderation import author_key
 from responder.domain.delivery import Delivery
+from responder.domain.states import may_use_account
 from responder.service import replies
 from responder.service.context import Outcome, Responder, changes, refused
 from responder.service.intake import evidence
@@ -24,7 +25,7 @@ async def hide_comment(r: Responder, command: InboxCommand, conversation: dict) 
         return refused("no such message on this conversation")
     if message.get("kind") != "public_comment" or message.get("channel") not in HIDEABLE:
         return refused(f"{message.get('channel')} does not let us hide this message")
-    if "*" not in actor.accounts and message["account_id"] not in actor.accounts:
+    if not may_use_account(actor.accounts, message["account_id"]):
         return refused(f"you may not act from account {message['account_id']}")
     label = ((message.get("triage") or {}).get("abuse")) or "reported"
     await r.moderation.keep_evidence(evidence(message, label=label, source="hidden", by=actor.user_id,

@@ -149,13 +149,14 @@ async def approve(r: Responder, command: InboxCommand, conversation: dict) -> Ou
         reply["_id"], from_=("awaiting_approval",), to="approved", at=now, by=command.actor.user_id, detail=body.comment,
         fields={"approval.by": command.actor.user_id, "approval.at": now, "approval.comment": body.comment},
     )
-    reply = await r.replies.get(reply["_id"])
-    if not moved and (reply.get("approval") or {}).get("by") != command.actor.user_id:
-        return refused(f"the reply is {reply['status'].replace('_', ' ')}, not waiting for approval")
+    if not moved:  # a redelivered command finds its own approval done; anything else is refused
+        reply = await r.replies.get(reply["_id"])
+        if (reply.get("approval") or {}).get("by") != command.actor.user_id:
+            return refused(f"the reply is {reply['status'].replace('_', ' ')}, not waiting for approval")
     await r.emit(event_id=f"{command.id}:approved", type=E.REPLY_APPROVED, summary=f"{command.actor.name} approved a reply",
                  conversation_key=conversation["_id"], conversation=conversation, actor_id=command.actor.user_id,
                  command_id=command.id, data={"reply_id": reply["_id"]})
-    await dispatch(r, reply)
+    await dispatch(r, reply)  # reads the reply afresh
     return Outcome(summary="reply approved", account_id=reply["account_id"],
                    before={"reply_status": "awaiting_approval"}, after={"reply_status": "approved"},
                    result={"reply_id": reply["_id"]})

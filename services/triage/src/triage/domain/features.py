@@ -11,7 +11,6 @@ import re
 
 _TOKEN = re.compile(r"[a-z0-9\u00c0-\u024f']+")
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+")
-_DIGITS = re.compile(r"\d")
 _SENTENCE = re.compile(r"[.!?\n]")
 STOP = frozenset(
     """a an the and or but of to in on at by for with from is are was were be been being it its this that these

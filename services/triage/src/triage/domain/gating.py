@@ -86,23 +86,23 @@ class GatedPattern:
 
     def search(self, text: str, low: str, skip: int = 0, scan: str | None = None) -> bool:
         """Does the pattern match? (`skip`: how many gates are already known to pass.)"""
-        if len(self.gates) > skip:
-            if scan is None:
-                scan = scan_text(low)
-            for gate_ in self.gates[skip:]:
-                for a in gate_:
-                    if a in scan:
-                        break
-                else:
-                    return False
+        if len(self.gates) > skip and not self.passes(low, scan, skip):
+            return False
         if self._lower_only and len(low) == len(text):
             return (self._fast or self.fast).search(low) is not None
         return (self._pattern or self.pattern).search(text) is not None
 
-    def passes(self, low: str, scan: str | None = None) -> bool:
+    def passes(self, low: str, scan: str | None = None, skip: int = 0) -> bool:
+        """Are the gates (after the first `skip`) all present in the message's scan text?"""
         if scan is None:
             scan = scan_text(low)
-        return all(any(a in scan for a in g) for g in self.gates)
+        for gate_ in self.gates[skip:]:
+            for a in gate_:
+                if a in scan:
+                    break
+            else:
+                return False
+        return True
 
 
 def _compile(tree, source: str, flags: int) -> re.Pattern[str]:
@@ -172,11 +172,6 @@ class PatternSet:
                 self._always.append((key, gp))
         _INDEX.add(set(self._by_literal))
 
-    def literals_in(self, scan: str) -> list[str]:
-        """This set's first-gate literals present in a scan text (see `scan_text`)."""
-        mine = self._by_literal
-        return [lit for lit in _INDEX.present(scan) if lit in mine]
-
     def matching(self, text: str, low: str) -> set:
         """Keys of the patterns that match `text` (`low` is `text.lower()`)."""
         found: set = set()
@@ -203,14 +198,14 @@ def _order_gates(keyed: list[tuple[object, GatedPattern]]) -> list[tuple[object,
     return [(key, gp.with_gates(tuple(sorted(gp.gates, key=lambda g: sum(df[lit] for lit in g))))) for key, gp in keyed]
 
 
-def index_cost(gp: GatedPattern) -> int:
-    """How many reference messages would make this pattern run: the count for its rarest gate (0 when unknown)."""
+def index_cost(gp: GatedPattern, counts: dict[str, int] | None) -> int:
+    """How many reference messages would make this pattern run: the count for its rarest gate (0 when the
+    counts are unknown). `counts`: `literal_counts` of (at least) its literals."""
     if not gp.gates:
         return len(reference_texts()) or 1
-    df = literal_counts({lit for g in gp.gates for lit in g})
-    if df is None:
+    if counts is None:
         return 0
-    return min(sum(df[lit] for lit in g) for g in gp.gates)
+    return min(sum(counts[lit] for lit in g) for g in gp.gates)
 
 
 _COUNTS: dict[str, int] = {}

@@ -55,7 +55,7 @@ class DepartmentModel:
 
     def transform(self, texts: Sequence[str] | Sequence[list[str]]) -> sparse.csr_matrix:
         """TF-IDF rows for texts, or for their features already computed (`features.text_features`)."""
-        return self.text.transform([t if isinstance(t, list) else analyze(t) for t in texts])
+        return self.text.transform([analyze(t) for t in texts])
 
     def predict_proba(self, texts: Sequence[str] | Sequence[list[str]]) -> tuple[np.ndarray, sparse.csr_matrix]:
         x = self.transform(texts)
@@ -63,20 +63,7 @@ class DepartmentModel:
 
     def top_features(self, x: sparse.csr_matrix, class_indices: np.ndarray, k: int = 5) -> list[list[str]]:
         """For each row of `x`, its features that pushed hardest towards that row's class, strongest first."""
-        coef = self.text.class_weights()
-        counts = np.diff(x.indptr)
-        rows = np.repeat(np.arange(x.shape[0]), counts)
-        contrib = x.data * coef[np.asarray(class_indices)[rows], x.indices]
-        order = np.lexsort((-contrib, rows)).tolist()
-        positive = (contrib > 0).tolist()
-        columns = x.indices.tolist()
-        starts = x.indptr.tolist()
-        names = self.text.names
-        out = []
-        for r, n in enumerate(counts.tolist()):
-            lo = starts[r]
-            out.append([names[columns[j]] for j in order[lo : lo + min(k, n)] if positive[j]])
-        return out
+        return self.text.top_features(x, class_indices, k)
 
 
 def train_model(

@@ -63,11 +63,11 @@ def find_pii(text: str) -> list[Finding]:
     found: list[Finding] = []
     if "@" in text:
         found += [("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
-    if _DIGITS.search(text):
+    digit_count = len(_DIGITS.findall(text))
+    if digit_count:
         if _INWARD.search(text):
             found += [("postcode", m.start(), m.end()) for m in _POSTCODE.finditer(text)]
         found += [("address", m.start(), m.end()) for m in _ADDRESS.finditer(text)]
-        digit_count = len(_DIGITS.findall(text))
         if digit_count >= 6 and _SIX_DIGITS.search(text):
             found += [("national_insurance_number", m.start(), m.end()) for m in _NINO.finditer(text)]
             found += [("sort_code", m.start(1), m.end(1)) for m in _SORT_CODE.finditer(text)]

@@ -73,13 +73,13 @@ class CompiledTaxonomy:
             )
             for r in taxonomy.rules
         ]
-        literal_counts({lit for c in self.rules for group in c.all_of for gp in group for g in gp.gates for lit in g})
+        counts = literal_counts({lit for c in self.rules for group in c.all_of for gp in group for g in gp.gates for lit in g})
         # one index over every pattern; an all_of rule is indexed by the group that is rarest to pass (every group
         # must match, so any of them will do: the rarest makes the rule's windows checked least often)
         self._rule_patterns = PatternSet(
             [(i, gp) for i, c in enumerate(self.rules) for gp in c.patterns]
             + [(("all", i), gp) for i, c in enumerate(self.rules) if c.all_of
-               for gp in min(c.all_of, key=lambda group: sum(index_cost(gp) for gp in group))]
+               for gp in min(c.all_of, key=lambda group: sum(index_cost(gp, counts) for gp in group))]
         )
 
     def keyword_hits(self, low: str, toks: list[str] | None = None) -> dict[str, list[str]]:

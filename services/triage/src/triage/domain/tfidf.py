@@ -117,3 +117,20 @@ class LinearText:
         if self.coef.shape[0] == 1:
             return np.vstack([-self.coef[0], self.coef[0]])
         return self.coef
+
+    def top_features(self, x: sparse.csr_matrix, class_indices: np.ndarray, k: int = 5) -> list[list[str]]:
+        """For each row of `x`, its features that pushed hardest towards that row's class, strongest first."""
+        coef = self.class_weights()
+        counts = np.diff(x.indptr)
+        rows = np.repeat(np.arange(x.shape[0]), counts)
+        contrib = x.data * coef[np.asarray(class_indices)[rows], x.indices]
+        order = np.lexsort((-contrib, rows)).tolist()
+        positive = (contrib > 0).tolist()
+        columns = x.indices.tolist()
+        starts = x.indptr.tolist()
+        names = self.names
+        out = []
+        for r, n in enumerate(counts.tolist()):
+            lo = starts[r]
+            out.append([names[columns[j]] for j in order[lo : lo + min(k, n)] if positive[j]])
+        return out

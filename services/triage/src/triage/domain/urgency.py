@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from triage.domain.features import STOP, stem
+from triage.domain.features import STOP, analyze, stem
 from triage.domain.tfidf import LinearText
 
 RULE_ID = "critical.urgency_model"
@@ -258,10 +258,6 @@ def urgency_features(toks: list[str]) -> list[str]:
     )
 
 
-def _identity(doc: list[str]) -> list[str]:
-    return doc
-
-
 @dataclass(slots=True)
 class UrgencyModel:
     """P(critical) for messages: TF-IDF over `urgency_features` into a logistic regression, and a threshold."""
@@ -278,10 +274,7 @@ class UrgencyModel:
 
     def explain(self, toks: list[str], k: int = 4) -> list[str]:
         """The features that pushed this message hardest towards critical."""
-        x = self.text.transform([urgency_features(toks)])
-        contrib = x.data * self.text.class_weights()[1, x.indices]
-        order = np.argsort(-contrib)[:k]
-        return [self.text.names[x.indices[j]] for j in order if contrib[j] > 0]
+        return self.text.top_features(self.text.transform([urgency_features(toks)]), [1], k)[0]
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {**self.text.to_arrays(prefix), prefix + "threshold": np.asarray([self.threshold])}
@@ -296,7 +289,7 @@ def _fit_once(feats: list[list[str]], y: np.ndarray, weights: np.ndarray, c: flo
     from sklearn.feature_extraction.text import TfidfVectorizer  # training only
     from sklearn.linear_model import LogisticRegression
 
-    vec = TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True, dtype=np.float32)
+    vec = TfidfVectorizer(analyzer=analyze, min_df=2, sublinear_tf=True, dtype=np.float32)
     x = vec.fit_transform(feats)
     clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
     clf.fit(x, y, sample_weight=weights)
