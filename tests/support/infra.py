@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-TEST_PORTS = {"KAFKA_PORT": "19092", "KAFKA_CONTROLLER_PORT": "19093", "MONGO_PORT": "27018"}
+# `CIVIC_TEST_PORT_BASE` moves all three (base, base+1, base+2) so two checkouts can test side by side.
+_BASE = os.environ.get("CIVIC_TEST_PORT_BASE")
+TEST_PORTS = (
+    {"KAFKA_PORT": _BASE, "KAFKA_CONTROLLER_PORT": str(int(_BASE) + 1), "MONGO_PORT": str(int(_BASE) + 2)}
+    if _BASE else {"KAFKA_PORT": "19092", "KAFKA_CONTROLLER_PORT": "19093", "MONGO_PORT": "27018"}
+)
 
 
 @dataclass(frozen=True)
