@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PACKAGES := contracts eventing services/connectors services/triage services/responder services/inbox services/sandbox
+PACKAGES := contracts eventing services/connectors services/triage services/responder services/inbox services/sandbox services/notifier
 STAMP := $(VENV)/.installed
 
 .PHONY: help venv browser-tools run test test-unit test-all lint bench triage-model infra-up infra-down infra-status contracts asyncapi clean

@@ -42,6 +42,17 @@ export CONNECTORS_YOUTUBE_API_BASE_URL="${CONNECTORS_YOUTUBE_API_BASE_URL:-$SAND
 export CONNECTORS_TWILIO_API_BASE_URL="${CONNECTORS_TWILIO_API_BASE_URL:-$SANDBOX_URL/twilio}"
 export CONNECTORS_MAILGUN_API_BASE_URL="${CONNECTORS_MAILGUN_API_BASE_URL:-$SANDBOX_URL/mailgun}"
 export CONNECTORS_POLL_INTERVAL_SECONDS="${CONNECTORS_POLL_INTERVAL_SECONDS:-15}"
+# Duty alerts: SMS, email and Slack through the sandbox; SMS replies come back to the notifier's webhook.
+export NOTIFIER_LINK_SECRET="${NOTIFIER_LINK_SECRET:-$(secret)}"
+export NOTIFIER_TWILIO_ACCOUNT_SID="${NOTIFIER_TWILIO_ACCOUNT_SID:-$CONNECTORS_TWILIO_ACCOUNT_SID}"
+export NOTIFIER_TWILIO_AUTH_TOKEN="${NOTIFIER_TWILIO_AUTH_TOKEN:-$CONNECTORS_TWILIO_AUTH_TOKEN}"
+export NOTIFIER_TWILIO_FROM="${NOTIFIER_TWILIO_FROM:-+447700900999}"
+export NOTIFIER_TWILIO_API_BASE_URL="${NOTIFIER_TWILIO_API_BASE_URL:-$SANDBOX_URL/twilio}"
+export NOTIFIER_MAILGUN_API_KEY="${NOTIFIER_MAILGUN_API_KEY:-$CONNECTORS_MAILGUN_API_KEY}"
+export NOTIFIER_MAILGUN_DOMAIN="${NOTIFIER_MAILGUN_DOMAIN:-alerts.council.example}"
+export NOTIFIER_MAILGUN_API_BASE_URL="${NOTIFIER_MAILGUN_API_BASE_URL:-$SANDBOX_URL/mailgun}"
+export NOTIFIER_CHAT_KIND="${NOTIFIER_CHAT_KIND:-slack}"
+export NOTIFIER_CHAT_WEBHOOK_URL="${NOTIFIER_CHAT_WEBHOOK_URL:-$SANDBOX_URL/slack/services/T0CIVIC01/B0DUTY001/$(secret)}"
 # Demo staff accounts for the inbox, created (or their demo passwords renewed) at its start-up; the passwords
 # are made fresh for each run unless given, and printed below. Nothing is committed.
 demo_password() { "$PY" -c 'import secrets; print(secrets.token_urlsafe(12))'; }
@@ -95,6 +106,7 @@ start triage 8082
 start responder 8083
 start sandbox 8090
 start connectors 8081
+start notifier 8084
 start inbox 8080
 
 echo "Posting sample traffic (signed webhooks on every channel; X mentions and YouTube comments are polled)..."
@@ -110,8 +122,9 @@ Civic Inbox is running.
   Meta webhook       http://127.0.0.1:8081/webhooks/meta   (also /webhooks/x, /webhooks/twilio, /webhooks/email)
   Web forms          http://127.0.0.1:8081/contact   Open311: http://127.0.0.1:8081/open311/v2/services.json
   Channel health     http://127.0.0.1:8081/api/channel-health
+  Duty alerts        http://127.0.0.1:8084/api/alerts   (SMS, email and Slack land in the sandbox's /_sandbox/sent)
   Platform sandbox   ${SANDBOX_URL}/docs   (what was sent: ${SANDBOX_URL}/_sandbox/sent)
-  Health             :8080 inbox, :8081 connectors, :8082 triage, :8083 responder  (/healthz, /metrics)
+  Health             :8080 inbox, :8081 connectors, :8082 triage, :8083 responder, :8084 notifier  (/healthz, /metrics)
   Kafka              ${KAFKA_BOOTSTRAP_SERVERS}      MongoDB wire (FerretDB)  ${MONGODB_URI}
   Logs               $LOG/
   Sign in (demo)     admin / $DEMO_ADMIN_PASSWORD    supervisor / $DEMO_SUPERVISOR_PASSWORD

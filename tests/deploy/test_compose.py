@@ -10,7 +10,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
-SERVICES = {"connectors": 8081, "triage": 8082, "responder": 8083, "inbox": 8080}
+SERVICES = {"connectors": 8081, "triage": 8082, "responder": 8083, "inbox": 8080, "notifier": 8084}
 
 
 def test_infrastructure_uses_official_images_on_the_same_ports_as_deploy() -> None:

@@ -63,6 +63,30 @@ def connector_settings(*, kafka: str, mongodb_uri: str, database: str, run_id: s
     )
 
 
+NOTIFIER_LINK_SECRET = "test_link_secret"
+NOTIFIER_ACK_TIMEOUT_SECONDS = 6.0  # shortened from 10 minutes, so escalation shows within a test
+SLACK_WEBHOOK = f"{SANDBOX}/slack/services/T0CIVIC01/B0DUTY001/testsecret"
+
+
+def notifier_settings(*, kafka: str, mongodb_uri: str, database: str, run_id: str):
+    """The notifier of a test session: SMS, email and Slack through the sandbox, a short escalation timeout,
+    acting only on the session's accounts."""
+    from notifier.config import Settings
+
+    a = session_accounts(run_id)
+    return Settings(
+        kafka_bootstrap_servers=kafka, mongodb_uri=mongodb_uri, database=database, group_id=f"notifier-{run_id}",
+        public_url="http://notifier.test", inbox_url="http://inbox.test", link_secret=NOTIFIER_LINK_SECRET,
+        ack_timeout_seconds=NOTIFIER_ACK_TIMEOUT_SECONDS, escalation_check_seconds=0.5,
+        twilio_account_sid=TWILIO_ACCOUNT_SID, twilio_auth_token=TWILIO_AUTH_TOKEN, twilio_from="+447700900999",
+        twilio_api_base_url=f"{SANDBOX}/twilio", mailgun_api_key="sandbox-mailgun-key", mailgun_domain="alerts.council.example",
+        mailgun_api_base_url=f"{SANDBOX}/mailgun", chat_kind="slack", chat_webhook_url=SLACK_WEBHOOK,
+        admins=[{"name": "Test Admin", "phone": "+447700900201", "email": "admin@council.example"}],
+        ops=[{"name": "Test Ops", "email": "ops@council.example"}],
+        accounts=[*(getattr(a, f) for f in ("page", "instagram", "x", "youtube", "number", "mailbox")), "104729113"],
+    )
+
+
 def sandbox_settings(run_id: str):
     from sandbox.config import Settings
 

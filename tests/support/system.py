@@ -16,7 +16,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from support.channels import SANDBOX, connector_settings, sandbox_settings, session_accounts
+from support.channels import SANDBOX, connector_settings, notifier_settings, sandbox_settings, session_accounts
 from support.infra import Infra
 
 META_APP_SECRET = "test_app_secret"
@@ -76,6 +76,7 @@ class System:
     passwords: dict[str, str] = field(default_factory=dict)
     clients: list[httpx.AsyncClient] = field(default_factory=list)
     sandbox: httpx.AsyncClient | None = None  # the platforms' stand-ins the connectors call (support/channels.py)
+    notifier: httpx.AsyncClient | None = None  # duty alerts: acknowledgement pages, SMS replies, open alerts
 
     async def sign_in(self, user_id: str) -> httpx.AsyncClient:
         """A client of the inbox API signed in as `user_id` (one of `STAFF`), with its own session cookie."""
@@ -161,6 +162,7 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
     from connectors.main import create_app as connectors_app
     from inbox.config import Settings as InboxSettings
     from inbox.main import create_app as inbox_app
+    from notifier.main import create_app as notifier_app
     from responder.config import Settings as ResponderSettings
     from responder.main import create_app as responder_app
     from sandbox.app import create_app as sandbox_app
@@ -177,6 +179,7 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
     from civic_contracts import TOPICS
 
     await skip_history(kafka, [f"triage-{run_id}", *(f"responder-{run_id}.{t}" for t in TOPICS),
+                               *(f"notifier-{run_id}.{t}" for t in TOPICS),
                                f"connectors-{run_id}-ledger", f"connectors-{run_id}-outbound"])
     sandbox = sandbox_app(sandbox_settings(run_id))
     apps = {
@@ -198,6 +201,9 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
                                                    run_id=run_id)),
             tracer_provider=provider, platform_transport=httpx.ASGITransport(app=sandbox),
         ),
+        "notifier": notifier_app(notifier_settings(kafka=kafka, mongodb_uri=infra.mongodb_uri, database=database,
+                                                   run_id=run_id),
+                                 tracer_provider=provider, platform_transport=httpx.ASGITransport(app=sandbox)),
         "inbox": inbox_app(InboxSettings(mongodb_uri=infra.mongodb_uri, database=database, kafka_bootstrap_servers=kafka),
                            tracer_provider=provider),
     }
@@ -208,7 +214,7 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
             name: await stack.enter_async_context(
                 httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[name]), base_url=f"http://{name}.test")
             )
-            for name in ("connectors", "inbox")
+            for name in ("connectors", "inbox", "notifier")
         }
         passwords = {user: uuid.uuid4().hex for user in STAFF}
         for user, (role, departments) in STAFF.items():
@@ -220,7 +226,7 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
         sandbox_client = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox), base_url=SANDBOX))
         system = System(infra, database, run_id, clients["connectors"], clients["inbox"], spans, apps, clock=clock,
-                        passwords=passwords, sandbox=sandbox_client)
+                        passwords=passwords, sandbox=sandbox_client, notifier=clients["notifier"])
         try:
             yield system
         finally:

@@ -4,6 +4,7 @@ Only pydantic and the standard library are imported here: no Kafka, MongoDB, HTT
 Inside a topic version only optional fields are added; a breaking change is a new model on a new topic.
 """
 
+from civic_contracts.alerts import DutyAlertProgress, DutyAlertStep, OpsAlert, OpsAlertKind
 from civic_contracts.commands import Actor, InboxCommand, StaffRole
 from civic_contracts.common import Channel, ConversationKey, MessageKind
 from civic_contracts.conversation_events import ConversationEvent, ConversationEventType, DutyAlert
@@ -23,6 +24,10 @@ from civic_contracts.triage import (
 )
 
 __all__ = [
+    "DutyAlertProgress",
+    "DutyAlertStep",
+    "OpsAlert",
+    "OpsAlertKind",
     "Incident",
     "IncidentSample",
     "IncidentStatus",

@@ -194,8 +194,37 @@ class SetAbsenceCommand(BaseModel):
     user_id: str = Field(description="Whose absence.")
     on_leave: bool = Field(description="True while away.")
     until: date | None = Field(default=None, description="Expected return, if known.")
+    starts_at: datetime | None = Field(
+        default=None, description="When the absence begins (UTC); none: now. A future start takes effect by itself."
+    )
+    ends_at: datetime | None = Field(
+        default=None, description="When the absence ends by itself (UTC); none: at the start of `until`, or when someone says so."
+    )
     move_open_work_to: str | None = Field(
         default=None, description="`queue` to return their open conversations to the queues, or a user id to move them to."
+    )
+
+
+class FreezeCommand(BaseModel):
+    """Stop every send from one official account, or from all of them (a suspected compromise, an incident)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["freeze"] = Field(default="freeze", description="Discriminator.")
+    account_id: str | None = Field(default=None, max_length=320, description="The account to freeze; none: every account.")
+    reason: str = Field(min_length=1, max_length=2000, description="Why (shown to everyone while frozen, and audited).")
+
+
+class UnfreezeCommand(BaseModel):
+    """Ask to lift a freeze; it is lifted when a second admin (not the one who asked) asks too."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["unfreeze"] = Field(default="unfreeze", description="Discriminator.")
+    account_id: str | None = Field(default=None, max_length=320, description="The frozen account; none: the freeze of every account.")
+    reason: str = Field(min_length=1, max_length=2000, description="Why it is safe to send again.")
+    holding_statement: str | None = Field(
+        default=None, max_length=2000, description="A statement to publish from the account when it is lifted (a post, approved by both admins)."
     )
 
 
@@ -214,7 +243,9 @@ CommandBody = Annotated[
     | ResolveCommand
     | CloseCommand
     | ReplyingCommand
-    | SetAbsenceCommand,
+    | SetAbsenceCommand
+    | FreezeCommand
+    | UnfreezeCommand,
     Field(discriminator="action"),
 ]
 
@@ -236,5 +267,7 @@ class InboxCommand(BaseModel):
         """The Kafka key: the conversation, so one conversation's commands are read in order."""
         if self.conversation_key is not None:
             return self.conversation_key.encode("utf-8")
+        if self.body.action in ("freeze", "unfreeze"):
+            return b"freeze"
         user = getattr(self.body, "user_id", None) or self.actor.user_id
         return f"user:{user}".encode()

@@ -43,6 +43,15 @@ class ConversationEventType(StrEnum):
     SLA_BREACHED = "sla_breached"
     DUTY_ALERT = "duty_alert"
     ABSENCE_CHANGED = "absence_changed"
+    DUTY_ALERT_NOTIFIED = "duty_alert_notified"
+    DUTY_ALERT_ESCALATED = "duty_alert_escalated"
+    DUTY_ALERT_ACKNOWLEDGED = "duty_alert_acknowledged"
+    DUTY_ALERT_EXHAUSTED = "duty_alert_exhausted"
+    REPLY_HELD = "reply_held"
+    OUTBOUND_FROZEN = "outbound_frozen"
+    OUTBOUND_UNFREEZE_REQUESTED = "outbound_unfreeze_requested"
+    OUTBOUND_UNFROZEN = "outbound_unfrozen"
+    SECURITY_ALERT = "security_alert"
     COMMAND_REJECTED = "command_rejected"
 
 
@@ -72,6 +81,8 @@ class OnDuty(BaseModel):
 
     name: str = Field(description="Who is on duty.")
     contact: str = Field(description="How to reach them (pager id, phone number, email address).")
+    phone: str | None = Field(default=None, description="Mobile number (E.164) for SMS alerts.")
+    email: str | None = Field(default=None, description="Email address for email alerts.")
 
 
 class DutyAlert(BaseModel):
@@ -86,4 +97,7 @@ class DutyAlert(BaseModel):
     reason: str = Field(description="Why the alert was raised (`critical_message`, `sla_breach`, ...).")
     in_business_hours: bool = Field(description="Raised within business hours (else the out-of-hours rota).")
     on_duty: list[OnDuty] = Field(default_factory=list, description="Who is alerted, from the rota in force at `raised_at`.")
+    escalation: list[OnDuty] = Field(
+        default_factory=list, description="Who is alerted next, in order, when nobody acknowledges (the last is the fallback)."
+    )
     raised_at: datetime = Field(description="When it was raised (UTC).")

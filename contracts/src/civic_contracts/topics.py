@@ -2,6 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict
 
+from civic_contracts.alerts import DutyAlertProgress, OpsAlert
 from civic_contracts.commands import InboxCommand
 from civic_contracts.common import Channel, ConversationKey
 from civic_contracts.conversation_events import ConversationEvent, DutyAlert
@@ -83,6 +84,19 @@ DUTY_ALERT = TopicSpec(
     value=DutyAlert,
     description="Critical conversations for the person on the duty rota, any hour; published by responder.",
 )
+DUTY_ALERT_PROGRESS = TopicSpec(
+    name="duty.alert.progress.v1",
+    key=ConversationKey,
+    value=DutyAlertProgress,
+    description="Each step of a duty alert (notified, escalated, acknowledged); published by notifier, recorded by responder.",
+)
+OPS_ALERT = TopicSpec(
+    name="ops.alert.v1",
+    key=None,
+    value=OpsAlert,
+    description="Alerts about official accounts (a post we did not send, outbound bursts, silence); published by "
+    "connectors, sent to people by notifier, recorded by responder.",
+)
 TRIAGE_CORRECTION = TopicSpec(
     name="triage.correction.v1",
     key=ConversationKey,
@@ -101,7 +115,7 @@ TOPICS: dict[str, TopicSpec] = {
     t.name: t
     for t in (
         MESSAGE_RECEIVED, MESSAGE_TRIAGED, DEAD_LETTER, REPLY_STATUS, CHANNEL_HEALTH, *OUTBOUND.values(),
-        INBOX_COMMAND, CONVERSATION_EVENT, DUTY_ALERT, TRIAGE_CORRECTION, INCIDENT,
+        INBOX_COMMAND, CONVERSATION_EVENT, DUTY_ALERT, DUTY_ALERT_PROGRESS, OPS_ALERT, TRIAGE_CORRECTION, INCIDENT,
     )
 }
 

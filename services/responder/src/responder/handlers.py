@@ -1,13 +1,13 @@
 """Kafka subscribers of responder; thin: the rules live in `service` and `domain`."""
 
-from civic_contracts import InboundMessage, InboxCommand, TriageResult
+from civic_contracts import DutyAlertProgress, InboundMessage, InboxCommand, TriageResult
 from civic_contracts.outbound import ReplyStatus
-from civic_contracts.topics import INBOX_COMMAND, MESSAGE_RECEIVED, MESSAGE_TRIAGED, REPLY_STATUS
+from civic_contracts.topics import DUTY_ALERT_PROGRESS, INBOX_COMMAND, MESSAGE_RECEIVED, MESSAGE_TRIAGED, REPLY_STATUS
 from civic_eventing import Consumer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from responder.service import commands, intake, replies
+from responder.service import commands, duty_progress, intake, replies
 from responder.service.context import Responder
 
 
@@ -37,3 +37,9 @@ def register(broker: KafkaBroker, *, group_id: str, responder: Responder) -> Non
     @broker.subscriber(REPLY_STATUS.name, **options(REPLY_STATUS.name), title="record a send's outcome")
     async def on_reply_status(msg: KafkaMessage) -> None:
         await status.handle(msg, ReplyStatus, lambda s: replies.on_status(responder, s))
+
+    progress = consumer(DUTY_ALERT_PROGRESS.name)
+
+    @broker.subscriber(DUTY_ALERT_PROGRESS.name, **options(DUTY_ALERT_PROGRESS.name), title="record a duty alert's step")
+    async def on_duty_alert_progress(msg: KafkaMessage) -> None:
+        await progress.handle(msg, DutyAlertProgress, lambda p: duty_progress.on_progress(responder, p))

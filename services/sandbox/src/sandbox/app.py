@@ -1,11 +1,11 @@
-"""The sandbox service: stand-ins for Meta, X, YouTube, Twilio and Mailgun on one port (8090), following
+"""The sandbox service: stand-ins for Meta, X, YouTube, Twilio, Mailgun, Slack and Teams on one port (8090), following
 PLATFORMS.md, plus `/_sandbox` routes to read what they were sent and to inject faults."""
 
 from fastapi import FastAPI
 
 from sandbox import control, seed
 from sandbox.config import Settings
-from sandbox.platforms import meta, twilio, x, youtube
+from sandbox.platforms import chat, meta, twilio, x, youtube
 from sandbox.state import State
 
 
@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sandbox = State()
     if settings.seeded:
         seed.seed(app.state.sandbox, settings)
-    for module in (meta, x, youtube, twilio, control):
+    for module in (meta, x, youtube, twilio, chat, control):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["ops"])

@@ -11,7 +11,7 @@ from sandbox.platforms import state
 from sandbox.state import Fault
 
 router = APIRouter(prefix="/_sandbox", tags=["sandbox control"])
-Platform = Literal["meta", "x", "youtube", "twilio", "mailgun"]
+Platform = Literal["meta", "x", "youtube", "twilio", "mailgun", "slack", "teams"]
 
 
 class FaultRequest(BaseModel):

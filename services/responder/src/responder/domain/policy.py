@@ -48,11 +48,15 @@ class SlaPolicy(_Model):
 class Person(_Model):
     name: str
     contact: str
+    phone: str | None = Field(default=None, description="Mobile number (E.164) the notifier texts alerts to.")
+    email: str | None = Field(default=None, description="Address the notifier emails alerts to.")
 
 
 class DutyShift(_Model):
     name: str
     contact: str
+    phone: str | None = Field(default=None, description="Mobile number (E.164) the notifier texts alerts to.")
+    email: str | None = Field(default=None, description="Address the notifier emails alerts to.")
     days: list[Weekday] = Field(description="Days the shift starts on.")
     start: time
     end: time = Field(description="End time; earlier than `start` means the next morning.")
@@ -61,7 +65,10 @@ class DutyShift(_Model):
 class DutyRota(_Model):
     in_hours: list[Person] = Field(default_factory=list, description="Alerted for critical messages in business hours.")
     out_of_hours: list[DutyShift] = Field(default_factory=list, description="The out-of-hours rota.")
-    fallback: Person = Field(description="Alerted when no shift covers the moment.")
+    fallback: Person = Field(description="Alerted when no shift covers the moment, and last when nobody acknowledges.")
+    escalation: list[Person] = Field(
+        default_factory=list, description="Alerted in turn when nobody on duty acknowledges an alert in time, before the fallback."
+    )
 
 
 class ToneRule(_Model):

@@ -7,7 +7,7 @@ from civic_contracts import ConversationEventType, DutyAlert, InboundMessage, Tr
 from responder.adapters.mongo_moderation import author_key
 from responder.domain import sla
 from responder.domain.delivery import find_case_reference, normalise_contact
-from responder.domain.duty import on_duty
+from responder.domain.duty import escalation_chain, on_duty
 from responder.domain.states import status_on_citizen_message
 from responder.service.context import Responder, changes
 
@@ -191,7 +191,8 @@ async def raise_duty_alert(r: Responder, conversation: dict, *, reason: str) -> 
     in_hours, people = on_duty(r.policy.duty_rota, now, r.calendar)
     alert = DutyAlert(id=f"duty:{conversation['_id']}:{reason}", conversation_key=conversation["_id"],
                       department=conversation.get("department"), urgency=conversation.get("urgency") or "critical",
-                      reason=reason, in_business_hours=in_hours, on_duty=people, raised_at=now)
+                      reason=reason, in_business_hours=in_hours, on_duty=people,
+                      escalation=escalation_chain(r.policy.duty_rota, people), raised_at=now)
     await r.publisher.duty_alert(alert)
     await r.conversations.set_fields(conversation["_id"], {f"duty_alerts.{reason}": now})
     await r.emit(event_id=alert.id, type=E.DUTY_ALERT, summary=f"duty alert: {', '.join(p.name for p in people)}",

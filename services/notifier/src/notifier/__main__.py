@@ -1,0 +1,18 @@
+"""`python -m notifier`: run the notifier (Kafka consumers, escalation clock, acknowledgement pages)."""
+
+import logging
+
+import uvicorn
+
+from notifier.config import load_settings
+from notifier.main import create_app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s notifier %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()
