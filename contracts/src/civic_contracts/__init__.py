@@ -7,11 +7,18 @@ Inside a topic version only optional fields are added; a breaking change is a ne
 from civic_contracts.alerts import DutyAlertProgress, DutyAlertStep, OpsAlert, OpsAlertKind
 from civic_contracts.commands import Actor, InboxCommand, StaffRole
 from civic_contracts.common import Channel, ConversationKey, MessageKind
+from civic_contracts.conversation import (
+    ConversationStatus,
+    HandoverRole,
+    ReplyState,
+    StoredConversation,
+)
 from civic_contracts.conversation_events import ConversationEvent, ConversationEventType, DutyAlert
 from civic_contracts.correction import TriageCorrection
 from civic_contracts.deadletter import DeadLetter
 from civic_contracts.inbound import Attachment, Author, InboundMessage
 from civic_contracts.incident import Incident, IncidentSample, IncidentStatus
+from civic_contracts.permissions import ACTIONS, ActionRule, StaffAction
 from civic_contracts.topics import TOPICS, TopicSpec, topic
 from civic_contracts.triage import (
     AbuseLabel,
@@ -28,6 +35,13 @@ __all__ = [
     "DutyAlertStep",
     "OpsAlert",
     "OpsAlertKind",
+    "ACTIONS",
+    "ActionRule",
+    "ConversationStatus",
+    "HandoverRole",
+    "ReplyState",
+    "StaffAction",
+    "StoredConversation",
     "Incident",
     "IncidentSample",
     "IncidentStatus",

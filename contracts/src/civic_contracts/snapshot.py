@@ -1,4 +1,4 @@
-"""JSON Schema snapshots of every model on every topic.
+"""JSON Schema snapshots of every model on every topic, and of the stored documents several services read.
 
 `python -m civic_contracts.snapshot [DIR]` rewrites the committed snapshots (`make contracts`); the
 contract tests fail when a model and its snapshot differ.
@@ -8,17 +8,20 @@ import json
 import sys
 from pathlib import Path
 
+from civic_contracts.conversation import stored_models
 from civic_contracts.topics import TOPICS
 
 
 def schemas() -> dict[str, dict]:
-    """File name -> JSON Schema, for the key and value model of every topic."""
+    """File name -> JSON Schema, for the key and value model of every topic and every stored model."""
     out: dict[str, dict] = {}
     for spec in TOPICS.values():
         # Topics that share a model (one outbound topic per channel) share one snapshot file.
         out[f"{spec.value.__name__}.json"] = spec.value.model_json_schema()
         if spec.key is not None:
             out[f"{spec.key.__name__}.json"] = spec.key.model_json_schema()
+    for model in stored_models():
+        out[f"{model.__name__}.json"] = model.model_json_schema()
     return out
 
 

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from civic_contracts import Attachment, Author, Channel, MessageKind, TriageResult
-from pydantic import BaseModel, Field
+from civic_contracts import Attachment, Author, MessageKind, ReplyState, StoredConversation, TriageResult
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class MessageView(BaseModel):
@@ -20,57 +20,13 @@ class MessageView(BaseModel):
     triage: TriageResult | None = Field(default=None, description="Triage's decision, once made.")
 
 
-class Replying(BaseModel):
-    user_id: str
-    name: str | None = None
-    since: datetime
+class ConversationView(StoredConversation):
+    """A conversation as the API returns it: the stored record (`civic_contracts.StoredConversation`, the one
+    definition responder writes) with its citizen messages."""
 
+    model_config = ConfigDict(extra="ignore")
 
-class SlaClock(BaseModel):
-    minutes: int | None = None
-    due: datetime | None = None
-    warn_at: datetime | None = None
-    met_at: datetime | None = None
-    warned: bool = False
-    breached: bool = False
-
-
-class Sla(BaseModel):
-    start: datetime | None = None
-    target: dict | None = Field(default=None, description="urgency, department and calendar (business or 24x7).")
-    first_response: SlaClock | None = None
-    resolution: SlaClock | None = None
-
-
-class ConversationView(BaseModel):
-    id: str = Field(description="Conversation key.")
-    channel: Channel | None = None
-    account_id: str | None = Field(default=None, description="The organisation's account the conversation is on.")
-    kind: MessageKind | None = None
-    status: str = Field(description="new, needs_review, assigned, waiting_on_citizen, replied, handed_over, resolved, closed.")
-    department: str | None = None
-    urgency: str | None = None
-    sentiment: str | None = None
-    abuse: str | None = None
-    language: str | None = None
-    needs_review: bool = False
-    author: Author | None = None
-    first_message_at: datetime | None = None
-    last_message_at: datetime | None = None
-    message_count: int = 0
-    messages: list[MessageView] = Field(default_factory=list)
-    assignee: str | None = Field(default=None, description="User id of the person who has it; none while in the queue.")
-    assignee_name: str | None = None
-    replying: Replying | None = Field(default=None, description="Someone writing a reply now (collision guard).")
-    reply_count: int = Field(default=0, description="Replies requested so far; send it back as `seen_reply_count`.")
-    case_reference: str | None = Field(default=None, description="Case reference of an offline handover.")
-    handover_id: str | None = None
-    handover_role: str | None = Field(default=None, description="`public` or `private` side of a handover.")
-    linked_conversations: list[str] = Field(default_factory=list, description="The other side of a handover.")
-    sla: Sla | None = None
-    routing_blocked: bool = Field(default=False, description="The author is banned: not routed to people.")
-    author_abuse_count: int = Field(default=0, description="Abusive messages by this author, on this channel.")
-    rerouted: bool = False
+    messages: list[MessageView] = Field(default_factory=list, description="Citizen messages, oldest first.")
 
 
 class ConversationPage(BaseModel):
@@ -100,7 +56,7 @@ class CommandState(BaseModel):
 class ReplyView(BaseModel):
     id: str
     purpose: str = Field(description="reply, holding, private_opening or hide_comment.")
-    status: str = Field(description="blocked, awaiting_approval, approved, sending, sent, failed, waiting, rejected.")
+    status: ReplyState = Field(description="Where the reply stands.")
     text: str | None = None
     language: str | None = None
     channel: str

@@ -3,11 +3,10 @@ built into query text; every query is narrowed by the caller's scope (their depa
 so lists and counts never include what they may not see. Joins of conversations and messages are done
 here, not with `$lookup`."""
 
+from civic_contracts.conversation import OPEN
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 
 from inbox.schemas import ConversationView, MessageView
-
-OPEN = ["new", "needs_review", "assigned", "waiting_on_citizen", "replied", "handed_over"]
 
 
 class ConversationReader:
@@ -74,7 +73,7 @@ class ConversationReader:
     async def queue_counts(self, scope: dict) -> list[dict]:
         """Open conversations per department, within the caller's scope: waiting in the queue vs assigned."""
         pipeline = [
-            {"$match": {**scope, "status": {"$in": OPEN}}},
+            {"$match": {**scope, "status": {"$in": list(OPEN)}}},
             {"$group": {"_id": {"department": "$department", "assignee": "$assignee"}, "n": {"$sum": 1}}},
         ]
         counts: dict[str | None, dict] = {}

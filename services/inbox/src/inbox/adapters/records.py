@@ -5,6 +5,7 @@ of them: the audit log cannot be edited through the API."""
 from collections.abc import AsyncIterator
 from datetime import datetime
 
+from civic_contracts.conversation import FINISHED
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 
 
@@ -67,6 +68,6 @@ class RecordReader:
         return {a["_id"]: a async for a in self.absence.find({})}
 
     async def loads(self) -> dict[str, int]:
-        pipeline = [{"$match": {"assignee": {"$ne": None}, "status": {"$nin": ["resolved", "closed"]}}},
+        pipeline = [{"$match": {"assignee": {"$ne": None}, "status": {"$nin": [s.value for s in FINISHED]}}},
                     {"$group": {"_id": "$assignee", "n": {"$sum": 1}}}]
         return {d["_id"]: d["n"] async for d in await self.conversations.aggregate(pipeline)}

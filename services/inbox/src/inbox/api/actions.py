@@ -3,7 +3,7 @@ then published as an `InboxCommand` keyed by the conversation and answered 202 w
 follow; responder carries it out, checks again, and writes the audit entry. Send an `Idempotency-Key`
 header to make a retried request the same command."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 
 from civic_contracts.commands import (
@@ -22,6 +22,7 @@ from civic_contracts.commands import (
     RerouteCommand,
     ResolveCommand,
 )
+from civic_contracts.permissions import may_start_from, writing_now
 from fastapi import APIRouter, Body, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
@@ -40,14 +41,6 @@ RESPONSES = {
     409: {"description": "Not possible in the conversation's current state (or someone else is replying)."},
     503: {"description": "The action could not be queued (Kafka unavailable); nothing was done."},
 }
-# States an action cannot start from (responder enforces the same, and more).
-NOT_FROM = {
-    "handover": ("handed_over", "resolved", "closed"),
-    "resolve": ("resolved", "closed"),
-    "note": (), "hide_comment": (), "ban_author": (), "approve_reply": (), "reject_reply": (),
-}
-
-
 async def queue(request: Request, principal: Principal, key: str | None, body, idempotency_key: str | None) -> JSONResponse:
     try:
         command_id = await request.app.state.commands.send(principal, body, conversation_key=key,
@@ -64,18 +57,14 @@ async def guard(request: Request, principal: Principal, key: str, action: str) -
     conversation = await visible_conversation(request, principal, key)
     if not principal.may(action):
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"your role may not {action.replace('_', ' ')}")
-    current = conversation.get("status", "new")
-    if current in NOT_FROM.get(action, ("closed",)):
+    current = conversation.get("status") or "new"
+    if not may_start_from(action, current):
         raise HTTPException(status.HTTP_409_CONFLICT, f"the conversation is {current.replace('_', ' ')}")
     return conversation
 
 
 def someone_else_replying(request: Request, conversation: dict, user_id: str) -> dict | None:
-    replying = conversation.get("replying")
-    if not replying or replying.get("user_id") == user_id:
-        return None
-    fresh = timedelta(seconds=request.app.state.settings.replying_seconds)
-    return replying if replying["since"] + fresh > datetime.now(UTC) else None
+    return writing_now(conversation.get("replying"), user_id, datetime.now(UTC), request.app.state.settings.replying_seconds)
 
 
 @router.post("/{key:path}/reply", status_code=202, response_model=Accepted, responses=RESPONSES,

@@ -3,7 +3,7 @@ notes and history, and the queue counts. Everything is narrowed to what the call
 
 from typing import Annotated, Literal
 
-from civic_contracts import Channel
+from civic_contracts import Channel, ConversationStatus
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
 from inbox.auth.deps import CurrentPrincipal
@@ -12,7 +12,6 @@ from inbox.schemas import ConversationDetail, ConversationPage, EventView, NoteV
 
 router = APIRouter(prefix="/api", tags=["conversations"])
 
-Status = Literal["new", "needs_review", "assigned", "waiting_on_citizen", "replied", "handed_over", "resolved", "closed"]
 ConversationKey = Annotated[str, Path(description="Conversation key, e.g. `facebook:104729113:104729113_55_66`.")]
 FORBIDDEN = "this conversation belongs to a department you do not work in"
 
@@ -32,7 +31,7 @@ async def list_conversations(
     request: Request,
     principal: CurrentPrincipal,
     department: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9_]+$", description="Department id.")] = None,
-    status: Annotated[Status | None, Query(description="Conversation status.")] = None,
+    status: Annotated[ConversationStatus | None, Query(description="Conversation status.")] = None,
     channel: Annotated[Channel | None, Query(description="Channel.")] = None,
     assignee: Annotated[str | None, Query(max_length=64, description="User id, or `me`.")] = None,
     urgency: Annotated[Literal["critical", "high", "normal"] | None, Query(description="Urgency.")] = None,
@@ -44,7 +43,7 @@ async def list_conversations(
     filters = {
         k: v
         for k, v in {
-            "department": department, "status": status, "channel": channel and channel.value, "urgency": urgency,
+            "department": department, "status": status and status.value, "channel": channel and channel.value, "urgency": urgency,
             "assignee": principal.user_id if assignee == "me" else assignee,
         }.items()
         if v is not None

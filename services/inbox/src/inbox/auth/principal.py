@@ -10,27 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from civic_contracts import Actor, StaffRole
+from civic_contracts.permissions import may_see, role_may
 
 ROLES = ("agent", "department_staff", "supervisor", "admin")
 PRIVILEGED = ("supervisor", "admin")
-EVERYONE = ROLES
-ACTION_ROLES: dict[str, tuple[str, ...]] = {
-    "reply": EVERYONE,
-    "approve_reply": PRIVILEGED,
-    "reject_reply": PRIVILEGED,
-    "handover": EVERYONE,
-    "assign": EVERYONE,  # others than yourself: supervisors only (checked with the body)
-    "claim": EVERYONE,
-    "release": EVERYONE,
-    "reroute": EVERYONE,
-    "hide_comment": ("agent", *PRIVILEGED),
-    "ban_author": PRIVILEGED,
-    "note": EVERYONE,
-    "resolve": EVERYONE,
-    "close": EVERYONE,
-    "replying": EVERYONE,
-    "set_absence": EVERYONE,  # someone else's: supervisors only
-}
+# What each role may do, from which state: the contracts' table (`civic_contracts.permissions`).
 
 
 @dataclass(frozen=True)
@@ -78,9 +62,7 @@ class Principal:
         return query
 
     def can_see(self, conversation: dict) -> bool:
-        if not self.all_departments and conversation.get("department") not in self.departments:
-            return False
-        return self.privileged or not conversation.get("routing_blocked")
+        return may_see(self.role, self.departments, conversation)
 
     def may(self, action: str) -> bool:
-        return self.role in ACTION_ROLES.get(action, ())
+        return role_may(self.role, action)

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from statistics import median
 from zoneinfo import ZoneInfo
 
+from civic_contracts.conversation import FINISHED
+
 LONDON = ZoneInfo("Europe/London")
 URGENCIES = ("critical", "high", "normal")
 CLOCKS = (("first_response", "First reply"), ("resolution", "Resolution"))
@@ -75,7 +77,7 @@ def compute(docs: list[dict], *, since: datetime, now: datetime | None = None) -
         figures.total += 1
         figures.by_channel[doc.get("channel") or "unknown"] += 1
         figures.by_department[doc.get("department") or "not triaged"] += 1
-        if doc.get("status") not in ("resolved", "closed"):
+        if doc.get("status") not in FINISHED:
             figures.open_now += 1
         if first is not None:
             local = first.astimezone(LONDON)

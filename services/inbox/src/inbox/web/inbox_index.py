@@ -19,10 +19,11 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 
+from civic_contracts.conversation import OPEN
+
 from inbox.web import matching
 
 log = logging.getLogger(__name__)
-OPEN = ("new", "needs_review", "assigned", "waiting_on_citizen", "replied", "handed_over")
 MESSAGE_EVENTS = ("message_received", "reopened", "routed")
 SNIPPET_FIELDS = {"conversation_key": True, "text": True, "sent_at": True, "triage.abuse": True,
                   "platform_message_id": True}

@@ -1,5 +1,7 @@
 """Words people read for the ids the system uses."""
 
+from civic_contracts import ConversationStatus
+
 DEPARTMENTS = {
     "waste": "Waste and recycling", "highways": "Highways", "parks_trees": "Parks and trees",
     "street_lighting": "Street lighting", "parking": "Parking", "transport": "Transport", "housing": "Housing",
@@ -11,10 +13,7 @@ CHANNELS = {
     "facebook": "Facebook", "messenger": "Messenger", "instagram": "Instagram", "x": "X", "youtube": "YouTube",
     "sms": "SMS", "whatsapp": "WhatsApp", "email": "Email", "webform": "Web form",
 }
-STATUSES = {
-    "new": "New", "needs_review": "Needs review", "assigned": "Assigned", "waiting_on_citizen": "Waiting on citizen",
-    "replied": "Replied", "handed_over": "Handed over", "resolved": "Resolved", "closed": "Closed",
-}
+STATUSES = {s.value: s.value.replace("_", " ").capitalize() for s in ConversationStatus}
 URGENCIES = {"critical": "Critical", "high": "High", "normal": "Normal"}
 SENTIMENTS = {"negative": "Negative", "neutral": "Neutral", "positive": "Positive"}
 ABUSE = {"none": "None", "offensive": "Offensive", "hate": "Hate", "threat": "Threat"}

@@ -6,13 +6,14 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from civic_contracts import AbuseLabel, ConversationStatus, ReplyState, Urgency
+from civic_contracts.conversation import FINISHED, OPEN
 from pymongo import ASCENDING, DESCENDING
 
 from inbox.auth.principal import Principal
 from inbox.web import matching
 
-OPEN = ["new", "needs_review", "assigned", "waiting_on_citizen", "replied", "handed_over"]
-ABUSIVE = ["offensive", "hate", "threat"]
+ABUSIVE = [a.value for a in AbuseLabel if a != AbuseLabel.NONE]
 LIST_FIELDS = ("channel", "account_id", "kind", "status", "department", "urgency", "urgency_rank", "sentiment", "abuse",
                "language", "needs_review", "author", "first_message_at", "last_message_at", "message_count", "assignee",
                "assignee_name", "sla", "case_reference", "routing_blocked", "replying", "handover_role")
@@ -49,18 +50,18 @@ def view_condition(view: str, principal: Principal, now: datetime) -> dict:
         mine = [d for d in principal.departments if d != "*"]
         return {} if "*" in principal.departments or not mine else {"department": {"$in": mine}}
     if view == "urgent":
-        return {"urgency": {"$in": ["critical", "high"]}}
+        return {"urgency": {"$in": [Urgency.CRITICAL.value, Urgency.HIGH.value]}}
     if view == "sla_risk":
         return {"$or": [{"sla.first_response.met_at": None, "sla.first_response.warn_at": {"$lte": now}},
                         {"sla.resolution.met_at": None, "sla.resolution.warn_at": {"$lte": now}}]}
     if view == "needs_review":
-        return {"$or": [{"needs_review": True}, {"status": "needs_review"}]}
+        return {"$or": [{"needs_review": True}, {"status": ConversationStatus.NEEDS_REVIEW.value}]}
     if view == "handed_over":
-        return {"status": {"$eq": "handed_over"}}
+        return {"status": {"$eq": ConversationStatus.HANDED_OVER.value}}
     if view == "abusive":
         return {"abuse": {"$in": ABUSIVE}}
     if view == "done":
-        return {"status": {"$in": ["resolved", "closed"]}}
+        return {"status": {"$in": [s.value for s in FINISHED]}}
     return {}
 
 
@@ -68,7 +69,7 @@ def list_query(principal: Principal, *, view: str, filters: dict[str, str], now:
     parts: list[dict] = []
     chosen = VIEW_IDS.get(view, VIEW_IDS["all"])
     if chosen.open_only and "status" not in filters:
-        parts.append({"status": {"$in": OPEN}})
+        parts.append({"status": {"$in": [s.value for s in OPEN]}})
     if condition := view_condition(chosen.id, principal, now):
         parts.append(condition)
     parts.extend({name: {"$eq": value}} for name, value in filters.items() if name in FILTERS and value)
@@ -168,7 +169,7 @@ async def earlier_conversations(db, principal: Principal, conversation: dict, li
 
 async def awaiting_approval(db, principal: Principal, limit: int = 200) -> list[dict]:
     """Replies waiting for a supervisor, oldest first, each with its conversation (within scope)."""
-    replies = [r async for r in db["replies"].find({"status": "awaiting_approval"}).sort([("requested_at", ASCENDING)]).limit(limit)]
+    replies = [r async for r in db["replies"].find({"status": ReplyState.AWAITING_APPROVAL.value}).sort([("requested_at", ASCENDING)]).limit(limit)]
     keys = sorted({r["conversation_key"] for r in replies})
     scope = [{k: v} for k, v in principal.scope().items()]
     query = {"$and": [{"_id": {"$in": keys}}, *scope]}

@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
+from civic_contracts.conversation import FINISHED
+from civic_contracts.permissions import may_start_from
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
@@ -65,7 +67,7 @@ def iso(value: datetime | None) -> str:
 def sla_state(doc: dict, now: datetime | None = None) -> dict | None:
     """The clock that matters now: {kind: ok|warning|breached|met, text}."""
     sla = doc.get("sla") or {}
-    if not sla or doc.get("status") in ("resolved", "closed"):
+    if not sla or doc.get("status") in FINISHED:
         return None
     now = now or datetime.now(UTC)
     first, resolution = sla.get("first_response") or {}, sla.get("resolution") or {}
@@ -96,6 +98,12 @@ def highlight(text: str | None, pii: list | None = None) -> Markup:
         at = end
     out.append(escape(text[at:]))
     return Markup("").join(out)
+
+
+def can(principal: Principal | None, action: str, conversation: dict) -> bool:
+    """Whether the page offers `action` on the conversation: the person's role may, from its state (the
+    contracts' table, which the API and responder check again)."""
+    return principal is not None and principal.may(action) and may_start_from(action, conversation.get("status"))
 
 
 def safe_href(url: str | None) -> str | None:
@@ -133,7 +141,7 @@ def environment() -> Environment:
     env.filters.update(ago=ago, clock=clock, iso=iso, highlight=highlight, key_url=key_url, duration=duration,
                        safe_href=safe_href, dom_id=dom_id)
     env.globals.update(label=labels.label, labels=labels, sla_state=sla_state, static_url=static_url,
-                       query_url=query_url, new_key=lambda: uuid.uuid4().hex)
+                       query_url=query_url, can=can, new_key=lambda: uuid.uuid4().hex)
     return env
 
 

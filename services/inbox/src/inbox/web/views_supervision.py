@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime
 
 from civic_contracts.commands import ReplyCommand
+from civic_contracts.conversation import FINISHED
 from civic_contracts.incident import Incident
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import ValidationError
@@ -100,7 +101,7 @@ async def answer_incident(request: Request, principal: WebPrincipal, incident_id
     batch = (form.get("idempotency_key") or incident_id)[:100]
     sent, refused = 0, []
     for row in await incident_conversations(request, principal, incident):
-        if row.doc.get("status") in ("resolved", "closed"):
+        if row.doc.get("status") in FINISHED:
             continue
         body = ReplyCommand(text=text, canned_id=None if text else canned, override_collision=True,
                             placeholders={"name": (row.doc.get("author") or {}).get("name") or ""} if canned else {})

@@ -11,7 +11,7 @@ from civic_contracts import InboundMessage, TriageResult
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from responder.domain.states import NEW, UNTOUCHED, routing_update
+from responder.domain.states import NEEDS_REVIEW, NEW, UNTOUCHED, routing_update
 
 
 class Conflict(Exception):
@@ -70,7 +70,7 @@ class ConversationStore:
             await self.messages.update_one({"_id": result.message_id}, {"$set": fields}, upsert=True)
         except DuplicateKeyError:  # the message landed at the same moment: update it
             await self.messages.update_one({"_id": result.message_id}, {"$set": fields})
-        status = "needs_review" if result.needs_review else NEW
+        status = NEEDS_REVIEW if result.needs_review else NEW
         for _ in range(10):
             current = await self.conversations.find_one({"_id": result.conversation_key})
             if current is None:

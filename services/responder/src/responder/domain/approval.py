@@ -3,10 +3,10 @@
 from datetime import date, datetime, timedelta
 
 from civic_contracts import Actor
+from civic_contracts.permissions import approval_refusal
 
 from responder.domain.calendar import BusinessCalendar
 from responder.domain.policy import ApprovalRules
-from responder.domain.states import PRIVILEGED
 
 
 def approval_reasons(
@@ -37,9 +37,5 @@ def _today(at: datetime, calendar: BusinessCalendar) -> date:
 
 
 def may_approve(actor: Actor, requested_by: str) -> str | None:
-    """None when `actor` may approve a reply written by `requested_by`, else why not."""
-    if actor.role.value not in PRIVILEGED:
-        return "only a supervisor may approve or reject a reply"
-    if actor.user_id == requested_by:
-        return "a reply is approved by someone other than its author"
-    return None
+    """None when `actor` may approve a reply written by `requested_by`, else why not (the contracts' rule)."""
+    return approval_refusal(actor.role.value, actor.user_id, requested_by)

@@ -1,47 +1,15 @@
-"""Conversation states and what moves them; free of I/O."""
+"""What moves a conversation from state to state; free of I/O. The states themselves and who may act from
+which state are the contracts' (`civic_contracts.conversation`, `civic_contracts.permissions`)."""
 
-from civic_contracts import Actor, TriageResult
+from civic_contracts import Actor, ConversationStatus, TriageResult
+from civic_contracts import permissions as table
+from civic_contracts.conversation import ANSWERED, FINISHED, OPEN, STATUSES, UNTOUCHED, URGENCY_RANK
+from civic_contracts.permissions import PRIVILEGED
 
-URGENCY_RANK = {"normal": 0, "high": 1, "critical": 2}
-
-NEW = "new"
-NEEDS_REVIEW = "needs_review"
-ASSIGNED = "assigned"
-WAITING_ON_CITIZEN = "waiting_on_citizen"
-REPLIED = "replied"
-HANDED_OVER = "handed_over"
-RESOLVED = "resolved"
-CLOSED = "closed"
-STATUSES = (NEW, NEEDS_REVIEW, ASSIGNED, WAITING_ON_CITIZEN, REPLIED, HANDED_OVER, RESOLVED, CLOSED)
-# Back-compatible names.
-STATUS_NEW, STATUS_NEEDS_REVIEW = NEW, NEEDS_REVIEW
-# States a triage result may still move: once a person has the conversation, routing is theirs.
-UNTOUCHED = (NEW, NEEDS_REVIEW)
-FINISHED = (RESOLVED, CLOSED)
-OPEN = tuple(s for s in STATUSES if s not in FINISHED)
-# A citizen writing again puts these back in front of a person.
-ANSWERED = (REPLIED, WAITING_ON_CITIZEN, RESOLVED, CLOSED)
-
-# Which states each staff action may start from.
-ALLOWED_FROM: dict[str, tuple[str, ...]] = {
-    "reply": tuple(s for s in STATUSES if s != CLOSED),
-    "approve_reply": STATUSES,
-    "reject_reply": STATUSES,
-    "handover": tuple(s for s in OPEN if s != HANDED_OVER),
-    "assign": tuple(s for s in STATUSES if s != CLOSED),
-    "claim": tuple(s for s in STATUSES if s != CLOSED),
-    "release": tuple(s for s in STATUSES if s != CLOSED),
-    "reroute": tuple(s for s in STATUSES if s != CLOSED),
-    "hide_comment": STATUSES,
-    "ban_author": STATUSES,
-    "note": STATUSES,
-    "resolve": OPEN,
-    "close": tuple(s for s in STATUSES if s != CLOSED),
-    "replying": tuple(s for s in STATUSES if s != CLOSED),
-}
-# Actions only a supervisor or admin may take.
-SUPERVISOR_ONLY = ("approve_reply", "reject_reply", "ban_author")
-PRIVILEGED = ("supervisor", "admin")
+S = ConversationStatus
+NEW, NEEDS_REVIEW, ASSIGNED, WAITING_ON_CITIZEN = S.NEW, S.NEEDS_REVIEW, S.ASSIGNED, S.WAITING_ON_CITIZEN
+REPLIED, HANDED_OVER, RESOLVED, CLOSED = S.REPLIED, S.HANDED_OVER, S.RESOLVED, S.CLOSED
+__all__ = ["ANSWERED", "FINISHED", "OPEN", "PRIVILEGED", "STATUSES", "UNTOUCHED", "URGENCY_RANK"]
 
 
 def may_use_account(accounts, account_id: str) -> bool:
@@ -50,19 +18,9 @@ def may_use_account(accounts, account_id: str) -> bool:
 
 
 def refusal(actor: Actor, action: str, conversation: dict) -> str | None:
-    """Why `actor` may not take `action` on `conversation` now; None when they may."""
-    if action in SUPERVISOR_ONLY and actor.role.value not in PRIVILEGED:
-        return f"{action} needs a supervisor"
-    if actor.role.value == "department_staff":
-        mine = set(actor.departments)
-        if "*" not in mine and conversation.get("department") not in mine:
-            return "the conversation belongs to another department"
-        if action in ("hide_comment",):
-            return f"{action} needs an agent or a supervisor"
-    status = conversation.get("status", NEW)
-    if status not in ALLOWED_FROM.get(action, STATUSES):
-        return f"cannot {action.replace('_', ' ')} a conversation that is {status.replace('_', ' ')}"
-    return None
+    """Why `actor` may not take `action` on `conversation` now (the contracts' permission table); None when
+    they may."""
+    return table.refusal(actor.role.value, actor.departments, action, conversation)
 
 
 def status_when_unassigned(conversation: dict) -> str:

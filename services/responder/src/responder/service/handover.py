@@ -11,7 +11,7 @@ from responder.domain.checks import check_reply
 from responder.domain.delivery import DeliveryError, case_reference, private_thread, reply_delivery
 from responder.domain.sla import handover_due
 from responder.domain.states import ASSIGNED, HANDED_OVER, may_use_account
-from responder.service import replies
+from responder.service import sending
 from responder.service.context import Outcome, Responder, changes, refused
 
 E = ConversationEventType
@@ -21,7 +21,7 @@ def _texts(r: Responder, conversation: dict, command: InboxCommand, reference: s
     """(holding reply or None for a private conversation, private opening message, language)."""
     body: HandoverCommand = command.body
     language = "cy" if conversation.get("language") == "cy" else "en"
-    values = replies.placeholder_values(r, {**conversation, "case_reference": reference}, command.actor, body.placeholders)
+    values = sending.placeholder_values(r, {**conversation, "case_reference": reference}, command.actor, body.placeholders)
     names = r.policy.handover
     holding_id = names.public_phone if body.holding_reply == "phone" else names.public_private_message
     holding = None
@@ -79,12 +79,12 @@ async def handover(r: Responder, command: InboxCommand, conversation: dict) -> O
     ):
         if reply_id is None:
             continue
-        doc, _ = await r.replies.create(replies.reply_document(
+        doc, _ = await r.replies.create(sending.reply_document(
             reply_id=reply_id, conversation=conversation, delivery=delivery, text=text, language=case["language"],
             requested_by=requested_by, at=now, purpose=purpose, status="approved", case_reference=reference,
             approval={"required": False, "reasons": [], "preapproved": "approved handover template"},
         ))
-        await replies.dispatch(r, doc)
+        await sending.dispatch(r, doc)
     await r.emit(event_id=f"{command.id}:handover", type=E.HANDOVER_OPENED, summary=f"handed over as {reference}",
                  conversation_key=conversation["_id"], conversation=after, actor_id=actor.user_id, command_id=command.id,
                  data={"case_reference": reference, "private_channel": plan.private_channel})

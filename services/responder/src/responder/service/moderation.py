@@ -8,7 +8,7 @@ from civic_contracts.outbound import OutboundAction
 from responder.adapters.mongo_moderation import author_key
 from responder.domain.delivery import Delivery
 from responder.domain.states import may_use_account
-from responder.service import replies
+from responder.service import sending
 from responder.service.context import Outcome, Responder, changes, refused
 from responder.service.intake import evidence
 
@@ -36,12 +36,12 @@ async def hide_comment(r: Responder, command: InboxCommand, conversation: dict) 
     )
     delivery = Delivery(message["channel"], message["account_id"], OutboundAction.HIDE_COMMENT,
                         message["platform_message_id"], None)
-    doc, _ = await r.replies.create(replies.reply_document(
+    doc, _ = await r.replies.create(sending.reply_document(
         reply_id=command.id, conversation=conversation, delivery=delivery, text=None, language=None,
         requested_by=actor.model_dump(mode="json", include={"user_id", "name", "role"}), at=now,
         purpose="hide_comment", status="approved", message_id=message["_id"], reason=body.reason,
     ))
-    await replies.dispatch(r, doc)
+    await sending.dispatch(r, doc)
     await r.conversations.set_fields(conversation["_id"], {"author_abuse_count": total})
     await r.emit(event_id=f"{command.id}:hidden", type=E.COMMENT_HIDDEN, summary=f"{actor.name} hid a comment",
                  conversation_key=conversation["_id"], conversation=conversation, actor_id=actor.user_id,

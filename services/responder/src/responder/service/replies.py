@@ -4,31 +4,23 @@ One reply request never yields two sends: the reply's id is the command's id, th
 created once (unique `_id`), and only the delivery that wins the dispatch claim publishes the
 `OutboundCommand` (whose id is the reply id, so a connector can dedupe as well)."""
 
-from datetime import timedelta
-
 from civic_contracts import Actor, ConversationEventType, InboxCommand
 from civic_contracts.commands import ApproveReplyCommand, RejectReplyCommand, ReplyCommand
-from civic_contracts.outbound import OutboundCommand, ReplyStatus
+from civic_contracts.conversation import DELIVERY_FROM
+from civic_contracts.outbound import ReplyStatus
+from civic_contracts.permissions import writing_now
 
 from responder.domain.approval import approval_reasons, may_approve
 from responder.domain.canned import CannedError, render
 from responder.domain.checks import check_reply
-from responder.domain.delivery import Delivery, DeliveryError, reply_delivery
+from responder.domain.delivery import DeliveryError, reply_delivery
 from responder.domain.states import FINISHED, HANDED_OVER, REPLIED, WAITING_ON_CITIZEN
+from responder.service import handover
 from responder.service.context import Outcome, Responder, changes, refused
+from responder.service.sending import dispatch, outbound_command, placeholder_values, reply_document
 
 E = ConversationEventType
 STATUS_EVENTS = {"sent": E.REPLY_SENT, "failed": E.REPLY_FAILED, "waiting": E.REPLY_WAITING}
-
-
-def placeholder_values(r: Responder, conversation: dict, actor: Actor, extra: dict[str, str]) -> dict[str, str | None]:
-    author = conversation.get("author") or {}
-    name = (author.get("name") or author.get("handle") or "").split(" ")[0] or "there"
-    department = (conversation.get("department") or "").replace("_", " ")
-    return {
-        "name": name, "agent": actor.name, "organisation": r.policy.organisation, "phone": r.policy.phone,
-        "department": department or None, "case_reference": conversation.get("case_reference"), **extra,
-    }
 
 
 def compose(r: Responder, conversation: dict, actor: Actor, body: ReplyCommand) -> tuple[str, str | None]:
@@ -46,27 +38,6 @@ def compose(r: Responder, conversation: dict, actor: Actor, body: ReplyCommand) 
     return render(canned, language, placeholder_values(r, conversation, actor, body.placeholders)), language
 
 
-def replying_other(r: Responder, conversation: dict, user_id: str) -> dict | None:
-    """Someone else who said they are writing a reply, recently enough to count."""
-    replying = conversation.get("replying")
-    if not replying or replying.get("user_id") == user_id:
-        return None
-    if replying["since"] + timedelta(seconds=r.replying_seconds) < r.now():
-        return None
-    return replying
-
-
-def reply_document(*, reply_id: str, conversation: dict, delivery: Delivery, text: str, language: str | None,
-                   requested_by: dict, at, purpose: str, status: str, **extra) -> dict:
-    return {
-        "_id": reply_id, "conversation_key": conversation["_id"], "purpose": purpose, "status": status,
-        "text": text, "language": language, "channel": delivery.channel, "account_id": delivery.account_id,
-        "action": delivery.action.value, "target_id": delivery.target_id, "recipient_id": delivery.recipient_id,
-        "public": delivery.public, "requested_by": requested_by, "requested_at": at, "updated_at": at,
-        "history": [{"status": status, "at": at, "by": requested_by.get("user_id"), "detail": None}], **extra,
-    }
-
-
 async def request(r: Responder, command: InboxCommand, conversation: dict) -> Outcome:
     body: ReplyCommand = command.body
     actor, now = command.actor, r.now()
@@ -76,7 +47,7 @@ async def request(r: Responder, command: InboxCommand, conversation: dict) -> Ou
         return Outcome(ok=existing["status"] not in ("blocked", "collision"), reason=None,
                        summary=f"reply {existing['status']}", result={"reply_id": command.id})
     if not body.override_collision:
-        other = replying_other(r, conversation, actor.user_id)
+        other = writing_now(conversation.get("replying"), actor.user_id, now, r.replying_seconds)
         earlier = [i for i in conversation.get("reply_ids", []) if i != command.id]
         if other is not None:
             return refused(f"collision: {other.get('name') or other['user_id']} is writing a reply", reply_id=command.id)
@@ -182,34 +153,6 @@ async def reject(r: Responder, command: InboxCommand, conversation: dict) -> Out
                    result={"reply_id": reply["_id"]})
 
 
-def outbound_command(reply: dict) -> OutboundCommand:
-    return OutboundCommand(
-        id=reply["_id"], conversation_key=reply["conversation_key"], channel=reply["channel"],
-        account_id=reply["account_id"], action=reply["action"], target_id=reply.get("target_id"),
-        recipient_id=reply.get("recipient_id"), text=reply.get("text"), subject=reply.get("subject"),
-        case_reference=reply.get("case_reference"), requested_by=reply["requested_by"]["user_id"],
-        requested_at=reply["requested_at"],
-    )
-
-
-async def dispatch(r: Responder, reply: dict) -> bool:
-    """Publish the reply's outbound command if it is approved and nobody has yet; True when this call did."""
-    reply = await r.replies.get(reply["_id"]) or reply
-    if reply.get("status") != "approved" or not await r.replies.claim_dispatch(reply["_id"], r.now()):
-        return False
-    try:
-        await r.publisher.outbound(outbound_command(reply))
-    except Exception:
-        await r.replies.release_claim(reply["_id"])
-        raise
-    await r.replies.mark_dispatched(reply["_id"], r.now())
-    conversation = await r.conversations.get(reply["conversation_key"])
-    await r.emit(event_id=f"{reply['_id']}:sending", type=E.REPLY_SENDING, summary=f"{reply['purpose'].replace('_', ' ')} sending",
-                 conversation_key=reply["conversation_key"], conversation=conversation,
-                 data={"reply_id": reply["_id"], "channel": reply["channel"], "action": reply["action"]})
-    return True
-
-
 async def republish(r: Responder, reply: dict) -> None:
     """A claim whose publish never completed (the process stopped in between): publish again, same id."""
     await r.publisher.outbound(outbound_command(reply))
@@ -230,7 +173,7 @@ async def _on_status(r: Responder, status: ReplyStatus) -> None:
         return  # not one of ours (another deployment on the same broker)
     to = status.status.value
     moved = await r.replies.transition(
-        reply["_id"], from_=("approved", "sending", "waiting", "failed"), to=to, at=status.at, by=None, detail=status.error_message,
+        reply["_id"], from_=DELIVERY_FROM, to=to, at=status.at, by=None, detail=status.error_message,
         fields={"platform_message_id": status.platform_message_id, "error_code": status.error_code,
                 "error_message": status.error_message, "retry_at": status.retry_at},
     )
@@ -251,8 +194,6 @@ async def _on_status(r: Responder, status: ReplyStatus) -> None:
 
 
 async def _after_sent(r: Responder, reply: dict, conversation: dict, status: ReplyStatus) -> dict:
-    from responder.service import handover  # the handover module sends through this one
-
     if reply["purpose"] not in ("reply", "holding", "private_opening"):
         return conversation  # a moderation action: nothing was said to the citizen
     fields: dict = {"last_reply_at": status.at, "answered_at": status.at}
