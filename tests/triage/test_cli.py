@@ -42,7 +42,7 @@ def test_classify_file_gives_triage_result_fields(tmp_path, capsys):
     assert [x["id"] for x in lines] == ["a", "b"]
     first = lines[0]
     assert set(first) == {"id", "department", "urgency", "sentiment", "abuse", "language", "pii", "confidence",
-                          "needs_review", "explanation", "classifier_version"}
+                          "needs_review", "explanation", "classifier_version", "intent", "place"}
     assert first["urgency"] == "critical" and first["explanation"]["rules_fired"]
     assert set(first["sentiment"]) == {"label", "score"}
     assert lines[1]["department"] == "highways"

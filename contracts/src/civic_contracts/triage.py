@@ -55,6 +55,43 @@ class Explanation(BaseModel):
     features: list[str] = Field(default_factory=list, description="The strongest features behind the department decision.")
 
 
+class IntentKind(StrEnum):
+    """What the message asks of the organisation, decided before the department."""
+
+    REQUEST = "request"
+    QUESTION = "question"
+    EMERGENCY = "emergency"
+    NOT_ACTIONABLE = "not_actionable"
+
+
+class Intent(BaseModel):
+    """The first decision: a service request, a question, an emergency, or nothing to act on (and why)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: IntentKind = Field(description="request, question, emergency or not_actionable.")
+    reason: str | None = Field(
+        default=None,
+        description="For not_actionable: thanks, praise, opinion, news, conversation (between other people), "
+        "spam or empty. A not-actionable message goes to the default department (`general`), never a queue.",
+    )
+
+
+class MatchedPlace(BaseModel):
+    """The place from the taxonomy's `places:` list that the message is about."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="Place id in the taxonomy.")
+    name: str = Field(description="Place name, as staff read it.")
+    kind: str = Field(description="motorway, road, road_number, junction, area, park, estate or asset.")
+    owner: str = Field(description="Name of the body that owns the place.")
+    department: str | None = Field(default=None, description="Department the place routes to, if any.")
+    matched_by: str = Field(description="text or coordinates.")
+    on_place: bool = Field(description="True when the message is about the place itself, not something next to it.")
+    signpost: str | None = Field(default=None, description="For another body's place: where the citizen should report it.")
+
+
 class TriageResult(BaseModel):
     """The classification of one inbound message."""
 
@@ -72,4 +109,6 @@ class TriageResult(BaseModel):
     needs_review: bool = Field(default=False, description="True when a person must confirm the routing (low confidence or conflict).")
     explanation: Explanation = Field(description="Why it was decided so.")
     classifier_version: str = Field(description="Version of the classifier that produced this result.")
+    intent: Intent | None = Field(default=None, description="Request, question, emergency or not actionable (v1 additive).")
+    place: MatchedPlace | None = Field(default=None, description="The place the message is about, when one matched (v1 additive).")
     classified_at: datetime = Field(description="When triage classified it (UTC).")

@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     triage = groups.add_parser("triage", help="classify, train and evaluate the triage classifier")
     cmds = triage.add_subparsers(dest="command")
 
-    c = cmds.add_parser("classify", help="classify JSON lines ({id, text, channel?}) from a file or stdin")
+    c = cmds.add_parser("classify", help="classify JSON lines ({id, text, channel?, lat?, long?}) from a file or stdin")
     c.add_argument("--model", help="model directory (default: the shipped model)")
     c.add_argument("--taxonomy", help="taxonomy YAML (default: the shipped taxonomy)")
     c.add_argument("--input", help="JSON lines file (default: stdin)")
@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--taxonomy", help="taxonomy YAML (default: shipped)")
     v.add_argument("--c", type=float, default=16.0)
     v.set_defaults(func=_crossval)
+
+    g = cmds.add_parser("places", help="turn open-data GeoJSON (roads, areas) into `places:` items with geometry")
+    g.add_argument("--geojson", required=True, help="GeoJSON FeatureCollection of lines and polygons")
+    g.add_argument("--owner", required=True, help="body id that owns them (as in `places.bodies`)")
+    g.add_argument("--name-property", default="name", help="feature property naming each place (e.g. ref, name)")
+    g.add_argument("--kind", default="road", help="place kind (motorway, road, area, park, estate, asset, ...)")
+    g.add_argument("--department", help="department hint for the organisation's own places")
+    g.add_argument("--buffer", type=float, default=20.0, help="metres either side of a line that count as on it")
+    g.set_defaults(func=_places)
 
     x = cmds.add_parser("corrections", help="export staff corrections kept by the triage service, as JSON lines for `train --corrections`")
     x.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017"))
@@ -143,8 +152,32 @@ def _classify(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def _places(args: argparse.Namespace) -> int:
+    from triage.domain.place_import import GeoJSONError, places_from_geojson, to_yaml
+
+    with open(args.geojson, encoding="utf-8") as fh:
+        text = fh.read()
+    try:
+        items = places_from_geojson(text, owner=args.owner, name_property=args.name_property, kind=args.kind,
+                                    buffer_m=args.buffer, department=args.department)
+    except GeoJSONError as exc:
+        print(f"error: {args.geojson}: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(to_yaml(items))
+    return 0
+
+
+def _point(obj: dict) -> tuple[float, float] | None:
+    """(longitude, latitude) from optional `lat` and `long` fields (as Open311 names them)."""
+    lat, lon = obj.get("lat"), obj.get("long")
+    if isinstance(lat, int | float) and isinstance(lon, int | float) and -90 <= lat <= 90 and -180 <= lon <= 180:
+        return float(lon), float(lat)
+    return None
+
+
 def _emit(clf, batch: list[dict], out: TextIO) -> None:
-    results = clf.classify_batch([o["text"] for o in batch], channels=[o.get("channel") for o in batch])
+    results = clf.classify_batch([o["text"] for o in batch], channels=[o.get("channel") for o in batch],
+                                 points=[_point(o) for o in batch])
     for obj, c in zip(batch, results, strict=True):
         out.write(json.dumps({"id": obj.get("id"), **c.to_result_fields()}, ensure_ascii=False) + "\n")
     out.flush()

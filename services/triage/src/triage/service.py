@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 from civic_contracts import Explanation, InboundMessage, Incident, PiiFinding, Sentiment, TriageResult
 
 from triage.domain.surge import SurgeDetector
+from triage.location import point_of
 
 
 def triage(message: InboundMessage, classifier) -> TriageResult:
     """Classify `message` with `classifier` (see `triage.domain.load_classifier`)."""
-    c = classifier.classify(message.text, channel=message.channel.value)
+    c = classifier.classify(message.text, channel=message.channel.value, point=point_of(message))
     return TriageResult(
         message_id=message.id,
         conversation_key=message.conversation_key,
@@ -23,6 +24,8 @@ def triage(message: InboundMessage, classifier) -> TriageResult:
         needs_review=c.needs_review,
         explanation=Explanation(summary=c.summary, rules_fired=c.rules_fired, model=c.model, features=c.features),
         classifier_version=c.version,
+        intent=c.intent,
+        place=c.place,
         classified_at=datetime.now(UTC),
     )
 

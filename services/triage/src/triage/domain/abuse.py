@@ -24,11 +24,16 @@ _GROUPS = (
     r"asylum seekers?|foreigners?|illegals|illegal immigrants|gays?|homosexuals?|lesbians?|trans (people|women|men)|transgenders?|gypsies|"
     r"travell?ers|romanians?|pakistanis?|indians?|asians?|africans?|arabs?|mexicans?|"
     r"hindus?|sikhs?|chinese|eastern europeans?|roma|disabled people|the disabled|women|feminists|whites|"
-    r"white people)"
+    r"white people|poles|polish people|somalis?|nigerians?|afghans?|albanians?|syrians?|kurds?|bangladeshis?|"
+    r"catholics?|christians?|atheists?|queers|trans|lgbt\w*|gay people|bisexuals?|wheelchair users|autistics?|"
+    r"dinghy (people|lot)|boat people|small boat (people|migrants|arrivals)|these people from abroad|foreign \w+s)"
 )
 _NOUNS = (
     r"(vermin|scum|animals|parasites|cockroaches|rats|filth|sub ?humans?|savages|a disease|a plague|invaders|"
-    r"inferior|a cancer|the problem|dirty|disgusting|evil|terrorists|rapists|criminals|breeding like \w+)"
+    r"inferior|a cancer|the problem|dirty|disgusting|evil|terrorists|rapists|criminals|breeding like \w+|"
+    r"whores|sluts|bitches|property|objects|not (even )?human|less than human|an? (invasion|infestation|swarm|plague)|"
+    r"invading|infesting|groomers|paedos|perverts|freaks|an? abominations?|abominations|mentally ill|unnatural|a drain|leeches|"
+    r"scroungers|spongers|thieves|dogs|monkeys|apes|pigs|swine)"
 )
 _CALLS = (
     r"(should (all )?be (shot|killed|deported|gassed|hanged|hung|burned|exterminated|sent back|wiped out|banned)|"
@@ -81,7 +86,7 @@ _OFFENSIVE_WORDS = frozenset(
 _OFFENSIVE_PREFIXES = ("fuck", "fuk", "fck", "fcuk", "phuck", "feck", "shit", "wank", "bitch", "motherf", "cocksuck",
                        "douche", "jackass", "dumbass", "shite")
 _HATE_WORDS = frozenset(
-    """nigger niggers niggah faggot faggots fag fags dyke dykes tranny trannies retard retards retarded spastic
+    """nigger niggers niggah faggot faggots dyke dykes tranny trannies retard retards retarded spastic
     spastics spaz spazz paki pakis chink chinks gook gooks kike kikes spic spics wetback wetbacks beaner beaners coon
     coons raghead ragheads towelhead towelheads gyppo gyppos gypo gypos pikey pikeys golliwog golliwogs poof poofs
     poofter poofters jigaboo jigaboos muzzie muzzies muzrat muzrats zionazi zionazis wog wogs darkies yid yids
@@ -124,6 +129,25 @@ _HATE_PHRASES = [
     rf"\b(kill|gas|deport|ban|exterminate|shoot|hang) (all )?(the |these |those )?{_GROUPS}\b",
     r"\bgo back (to )?(where|your|ur) (you |u )?(own )?(country|came from|come from|belong)",
     r"\b(i|we) (hate|despise) (all )?(the )?" + _GROUPS,
+    # an insult stuck to a group ("immigrant scum", "muslim bastards", "f***ing pakis" once the stars are undone)
+    r"\b(muslims?|islamists?|moslems?|jews?|jewish|immigrants?|migrants?|refugees?|asylum seekers?|foreigners?|foreign|"
+    r"illegals|gays?|homosexuals?|lesbians?|trans|trannies|gypsy|gypsies|travell?ers?|romanians?|polish|poles|"
+    r"pakistanis?|indians?|asians?|africans?|arabs?|somalis?|nigerians?|albanians?|afghans?|eastern europeans?|roma|"
+    r"hindus?|sikhs?)\b.{0,25}\b(scum|scumbags|filth|cunts?|bastards|twats|fuckers|parasites|savages|sub ?humans?|"
+    r"leeches|scroungers|invaders|lowlifes?|trash)\b",
+    rf"\b(fucking|fuckin|fkn|fking|effing|bloody|thieving|scrounging|inbred)( \w+)? {_GROUPS}\b",
+    r"\b(muslims?|islam|immigrants|migrants|refugees|asylum seekers|foreigners|blacks|jews|gays|trans) (out|go home)\b",
+    r"\b(invasion|infestation|swarm|flood|plague|horde|hordes) of (\w+ )?(muslims|immigrants|migrants|refugees|asylum "
+    r"seekers|foreigners|africans|asians|gypsies|travell?ers|eastern europeans|romanians|albanians|poles)\b",
+    r"\b(send|ship|fly|put) (them|em|'em|the lot|all of them|these people)( all)? (back|home|off|out)( on| to| where)\b",
+    r"\bgo back (to )?(africa|pakistan|india|poland|romania|bangladesh|somalia|the jungle|your (own )?(mud )?hut)\b",
+    r"\b(sieg heil|heil hitler|white power|14 ?88|hitler (was right|had the right idea)|"
+    r"race traitors?|white genocide|great replacement|jewish (cabal|control|bankers)|zionist (control|scum))\b",
+    r"\b(chinky|chinkies|japs|polacks?|polaks?|gippos?|gyppies|slanty|slant ?eyes?|paki shop|pakis|nignog|sambo|"
+    r"wop|wops|dago|dagos|kraut|krauts|jocks? scum|taffs? scum|bog ?trotters?|n[i1]gg?[e3]r|faggy|lezzas?|lezzers?|"
+    r"(you|u|ur|little|fucking|fkn) fag\b|fags are|shemales?|he ?shes?|it ?s a (man|bloke) in a dress|spakka|spacker|window ?lickers?|mongy|cripples)\b",
+    r"\b(women|girls|females)\b.{0,20}\b(belong in the kitchen|should (stay|be kept) (at home|in the kitchen)|"
+    r"are only good for|can.?t drive|need a good slap)",
 ]
 
 

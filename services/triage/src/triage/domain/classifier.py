@@ -12,6 +12,7 @@ from triage.domain.features import text_features, tokens
 from triage.domain.language import detect_language, warm_up
 from triage.domain.model import DepartmentModel
 from triage.domain.pii import find_pii
+from triage.domain.place_match import PlaceFinder, PlaceMatch
 from triage.domain.risk import RULE_ID as RISK_RULE
 from triage.domain.risk import RiskScorer
 from triage.domain.rules import URGENCY_RANK, CompiledTaxonomy
@@ -42,6 +43,8 @@ class Classification:
     model: str | None
     features: list[str]
     version: str
+    place: dict | None = None
+    intent: dict | None = None
 
     def to_result_fields(self) -> dict:
         """The `TriageResult` fields this decides (all but message_id, conversation_key, classified_at)."""
@@ -61,6 +64,8 @@ class Classification:
                 "features": list(self.features),
             },
             "classifier_version": self.version,
+            "intent": self.intent,
+            "place": self.place,
         }
 
     def as_dict(self) -> dict:
@@ -100,6 +105,7 @@ class TriageClassifier:
         self.taxonomy = taxonomy
         self.compiled = CompiledTaxonomy(taxonomy)
         self.risk = RiskScorer(taxonomy.risk) if taxonomy.risk is not None else None
+        self.places = PlaceFinder(taxonomy.places) if taxonomy.places is not None else None
         self.model = model
         self.keyword_weight = keyword_weight
         self.departments = taxonomy.department_ids
@@ -118,6 +124,10 @@ class TriageClassifier:
             self._prior = self._prior / self._prior.sum() * len(priors)
         else:
             self._prior = None
+        # departments that mean "another body's job": a place list that says otherwise overrules them
+        self._elsewhere = [b.department for b in taxonomy.places.bodies
+                           if b.department and b.id != taxonomy.places.organisation] if taxonomy.places else []
+        self._elsewhere = sorted(set(self._elsewhere))
         self.critical_threshold = (taxonomy.critical_model_threshold
                                    if taxonomy.critical_model_threshold is not None
                                    else model.urgency.threshold if model is not None and model.urgency is not None else 1.0)
@@ -130,11 +140,14 @@ class TriageClassifier:
     def model_name(self) -> str | None:
         return self.model.name if self.model is not None else None
 
-    def classify(self, text: str, channel: str | None = None) -> Classification:
-        return self.classify_batch([text], channels=[channel])[0]
+    def classify(self, text: str, channel: str | None = None, point: tuple[float, float] | None = None) -> Classification:
+        """`point`: the message's (longitude, latitude), when it has one (Open311 `lat`/`long`, platform geo)."""
+        return self.classify_batch([text], channels=[channel], points=[point])[0]
 
-    def classify_batch(self, texts: Sequence[str], channels: Sequence[str | None] | None = None) -> list[Classification]:
+    def classify_batch(self, texts: Sequence[str], channels: Sequence[str | None] | None = None,
+                       points: Sequence[tuple[float, float] | None] | None = None) -> list[Classification]:
         """Classify many messages at once (the model scores them in one matrix product)."""
+        points = points if points is not None else [None] * len(texts)
         texts = [t if isinstance(t, str) else "" for t in texts]
         lows = [t.lower() for t in texts]
         toks = [tokens(low) for low in lows]
@@ -175,12 +188,12 @@ class TriageClassifier:
             model_tops = model_confs = [None] * len(texts)
         return [
             self._one(texts[i], lows[i], toks[i], kw[i][0], kw[i][1], tops[i], top_ps[i], model_tops[i],
-                      model_confs[i], features[i], u_probs[i])
+                      model_confs[i], features[i], u_probs[i], blended[i], points[i])
             for i in range(len(texts))
         ]
 
     def _one(self, text, low, toks, kw_scores, kw_hits, top, top_p, model_top_index, model_conf, features,
-             u_prob=None) -> Classification:
+             u_prob=None, row=None, point=None) -> Classification:
         fired = self.compiled.fire(text, low)
         if self.risk is not None and not any(r.urgency == self.risk.risk.urgency for r in fired):
             risky = self.risk.rule_for(text, low)
@@ -215,6 +228,11 @@ class TriageClassifier:
             model_top, model_conf = department, confidence
             features = sorted(set(kw_hits.get(department, [])))[:5]
         needs_review = False
+        place = self.places.find(text, low, point) if self.places is not None else None
+        if place is not None:
+            rules_fired.append(f"place.{place.place_id}" + ("" if place.on else ".near"))
+            if forced is None:
+                department, confidence = self._by_place(place, department, confidence, row)
         if forced is not None:
             if forced.department != department:
                 features = sorted(set(kw_hits.get(forced.department, [])))[:5]
@@ -243,6 +261,7 @@ class TriageClassifier:
             urgency=urgency,
             fired=[r for r in fired if r.urgency in ("critical", "high")],
             forced=forced,
+            place=place,
             abuse=abuse,
             pii_kinds=sorted({k for k, _, _ in pii}),
             language=language,
@@ -263,4 +282,29 @@ class TriageClassifier:
             model=self.model_name,
             features=features,
             version=self.version,
+            place=place.as_dict() if place is not None else None,
         )
+
+    def _by_place(self, place: PlaceMatch, department: str, confidence: float, row) -> tuple[str, float]:
+        """The department once the place is known: another body's place routes to that body (usually
+        `out_of_scope`); the organisation's own place, or another body's only mentioned as nearby ("the bridge over
+        the M5"), means the message is not another body's job, so the next department takes over."""
+        other = not place.ours and place.department is not None
+        if other and place.on and place.weight >= 1.0:
+            return place.department, max(confidence, 0.9)
+        if other and place.on:
+            if row is None:
+                return department, confidence
+            weighed = row.copy()
+            weighed[self._dept_index[place.department]] += place.weight
+            top = int(weighed.argmax())
+            return self.departments[top], float(weighed[top] / weighed.sum())
+        if row is not None and department in self._elsewhere:
+            masked = row.copy()
+            masked[[self._dept_index[d] for d in self._elsewhere]] = 0.0
+            if place.ours and place.on and place.department and masked.max() < self.taxonomy.review_threshold:
+                return place.department, confidence
+            if masked.max() > 0:
+                top = int(masked.argmax())
+                return self.departments[top], float(masked[top] / masked.sum())
+        return department, confidence

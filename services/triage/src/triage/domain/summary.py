@@ -18,13 +18,20 @@ def summarise(
     pii_kinds: list[str],
     language: str,
     needs_review: bool,
+    place=None,
 ) -> str:
     """One sentence: where it goes, how sure, how urgent and why, and what else a person must know."""
     if forced is not None:
         head = f"Routed to {department_name} by rule {forced.id}"
+    elif place is not None and place.on and not place.ours and place.department and place.weight >= 1.0:
+        head = f"Routed to {department_name}: {place.name} belongs to {place.owner} (matched {_evidence(place)})"
     else:
         head = f"Routed to {department_name} with {confidence:.0%} confidence"
     parts = [head]
+    if place is not None and not (place.on and not place.ours and place.department and place.weight >= 1.0
+                                  and forced is None):
+        where = "at" if place.on else "near"
+        parts.append(f"{where} {place.name} (owned by {place.owner}, matched {_evidence(place)})")
     if urgency != "normal":
         why = fired[0].description.rstrip(".").lower() if fired and fired[0].description else ""
         parts.append(f"urgency {urgency}" + (f" ({why})" if why else " (threat of violence)" if abuse == "threat" else ""))
@@ -37,3 +44,7 @@ def summarise(
     if needs_review:
         parts.append("a person should confirm the routing")
     return "; ".join(parts) + "."
+
+
+def _evidence(place) -> str:
+    return "by coordinates" if place.how == "coordinates" else f'"{place.evidence}"'

@@ -16,6 +16,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from triage.domain.places import Places
+
 URGENCIES = ("critical", "high", "normal")
 _ID = r"^[a-z][a-z0-9_]*$"
 
@@ -163,6 +165,7 @@ class Taxonomy(BaseModel):
     departments: list[Department] = Field(min_length=2, description="Departments, in display order.")
     rules: list[Rule] = Field(default_factory=list, description="Urgency and forced-routing rules, in order.")
     risk: Risk | None = Field(default=None, description="Weighted risk words that can make a message urgent.")
+    places: Places | None = Field(default=None, description="Roads, junctions, areas and assets, and who owns them.")
     digest: str = Field(default="", description="Hash of the file's bytes (set by the loader).")
 
     @model_validator(mode="after")
@@ -184,6 +187,8 @@ class Taxonomy(BaseModel):
             if rule.id in rule_ids:
                 raise _LocatedError(("rules", i, "id"), f"rule id {rule.id!r} is used twice")
             rule_ids.add(rule.id)
+        for dep in sorted((self.places.departments() if self.places else set()) - seen):
+            raise _LocatedError(("places",), f"unknown department id {dep!r} in places")
         return self
 
     @property
