@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PACKAGES := contracts eventing services/connectors services/triage services/responder services/inbox services/sandbox services/notifier
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv browser-tools run test test-unit test-all lint bench triage-model infra-up infra-down infra-status contracts asyncapi clean
+.PHONY: help venv browser-tools run test test-unit test-all lint k8s bench triage-model infra-up infra-down infra-status contracts asyncapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test-all: test lint ## Tests and lint
 
 lint: venv ## Ruff over the whole tree
 	$(VENV)/bin/ruff check .
+
+k8s: venv ## Render the Kubernetes overlays (kustomize) and validate every object (kubeconform, offline schemas)
+	@bash deploy/k8s/tools.sh validate
 
 triage-model: venv ## Rebuild the shipped triage model from the project's seed corpus (after editing triage/seed/)
 	$(PY) -m triage.cli triage train --input services/triage/src/triage/seed/*.jsonl --output services/triage/src/triage/model --class-weight none

@@ -108,14 +108,19 @@ class BrokerKeeper:
             return False
         return True
 
-    async def stop(self) -> None:
+    async def stop(self, *, timeout: float = 4.0) -> None:
+        """Stop the broker; bounded, because a producer flush or an offset commit against an unreachable Kafka
+        has no deadline of its own (what is not acknowledged by then was never acknowledged to anyone)."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
             try:
                 await self._task
             except asyncio.CancelledError:
                 pass
-        await self.broker.stop()
+        try:
+            await asyncio.wait_for(self.broker.stop(), timeout)
+        except TimeoutError:
+            log.warning("Kafka broker did not stop within %.0fs (Kafka unreachable?); leaving it", timeout)
 
 
 @dataclass(frozen=True, kw_only=True)

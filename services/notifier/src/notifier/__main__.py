@@ -2,7 +2,7 @@
 
 import logging
 
-import uvicorn
+from civic_eventing import serve
 
 from notifier.config import load_settings
 from notifier.main import create_app
@@ -11,7 +11,7 @@ from notifier.main import create_app
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s notifier %(levelname)s %(name)s: %(message)s")
     settings = load_settings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    serve(create_app(settings), host=settings.host, port=settings.port, name="notifier")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 import logging
 
-import uvicorn
+from civic_eventing import serve
 
 from responder.config import load_settings
 from responder.main import create_app
@@ -11,7 +11,7 @@ from responder.main import create_app
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s responder %(levelname)s %(name)s: %(message)s")
     settings = load_settings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    serve(create_app(settings), host=settings.host, port=settings.port, name="responder")
 
 
 if __name__ == "__main__":
