@@ -80,6 +80,8 @@ export NOTIFIER_MAILGUN_DOMAIN="${NOTIFIER_MAILGUN_DOMAIN:-alerts.council.exampl
 export NOTIFIER_MAILGUN_API_BASE_URL="${NOTIFIER_MAILGUN_API_BASE_URL:-$SANDBOX_URL/mailgun}"
 export NOTIFIER_CHAT_KIND="${NOTIFIER_CHAT_KIND:-slack}"
 export NOTIFIER_CHAT_WEBHOOK_URL="${NOTIFIER_CHAT_WEBHOOK_URL:-$SANDBOX_URL/slack/services/T0CIVIC01/B0DUTY001/$(secret)}"
+export NOTIFIER_ADMINS="${NOTIFIER_ADMINS:-[{\"name\": \"Demo admin\", \"phone\": \"+447700900201\", \"email\": \"admin@council.example\"\}]}"
+export NOTIFIER_OPS="${NOTIFIER_OPS:-[{\"name\": \"Demo ops\", \"email\": \"ops@council.example\"\}]}"
 # Demo staff accounts for the inbox, created (or their demo passwords renewed) at its start-up; the passwords
 # are made fresh for each run unless given, and printed below. Nothing is committed.
 demo_password() { "$PY" -c 'import secrets; print(secrets.token_urlsafe(12))'; }

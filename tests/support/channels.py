@@ -60,6 +60,7 @@ def connector_settings(*, kafka: str, mongodb_uri: str, database: str, run_id: s
         mailgun_api_key="sandbox-mailgun-key", email_mailboxes=[a.mailbox], mailgun_api_base_url=f"{SANDBOX}/mailgun",
         open311_api_keys=[OPEN311_API_KEY], open311_jurisdiction_id=a.jurisdiction, outbound_only_own_accounts=True,
         poll_interval_seconds=0, default_backoff_seconds=1.0, retry_scan_seconds=0.2, health_interval_seconds=5,
+        echo_grace_seconds=0.5, silence_check_seconds=0,
     )
 
 

@@ -24,6 +24,7 @@ META_VERIFY_TOKEN = "test_verify_token"
 # Staff accounts every test session creates (passwords are made fresh per session): user id -> (role, departments).
 STAFF = {
     "t-admin": ("admin", ["*"]),
+    "t-admin2": ("admin", ["*"]),
     "t-super": ("supervisor", ["*"]),
     "t-super2": ("supervisor", ["*"]),
     "t-agent": ("agent", ["*"]),

@@ -16,6 +16,7 @@ class OutboundAction(StrEnum):
     DIRECT_MESSAGE = "direct_message"  # a message in an existing private conversation (Messenger, DM, SMS, WhatsApp, email)
     HIDE_COMMENT = "hide_comment"
     UNHIDE_COMMENT = "unhide_comment"
+    POST = "post"  # a new post from the account itself (a Page post, a post on X): a holding statement
 
 
 class OutboundCommand(BaseModel):
@@ -75,4 +76,9 @@ class ChannelHealth(BaseModel):
     credentials_rejected: bool = Field(default=False, description="The platform refused the token (e.g. Meta code 190, HTTP 401).")
     rate_limited_until: datetime | None = Field(default=None, description="Sends paused until then.")
     detail: str | None = Field(default=None, description="Last error, for ops.")
+    signature_failures: int = Field(default=0, ge=0, description="Webhook deliveries refused for a bad signature since the process started.")
+    credentials_rejections: int = Field(default=0, ge=0, description="Times the platform refused the account's token since the process started.")
+    silent: bool = Field(default=False, description="Inbound in the last full hour far below the account's usual level for that hour of the week.")
+    inbound_last_hour: int | None = Field(default=None, ge=0, description="Inbound messages in the last full hour, when measured.")
+    inbound_usual: float | None = Field(default=None, ge=0, description="Usual inbound for that hour of the week, when known.")
     at: datetime = Field(description="When this was measured (UTC).")

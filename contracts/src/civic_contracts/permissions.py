@@ -35,6 +35,8 @@ class StaffAction(StrEnum):
     CLOSE = "close"
     REPLYING = "replying"
     SET_ABSENCE = "set_absence"  # not about one conversation; someone else's: a supervisor only
+    FREEZE = "freeze"  # stop outbound on one account or every account
+    UNFREEZE = "unfreeze"  # lifted when a second admin (not the one who asked) asks too
 
 
 R = StaffRole
@@ -73,6 +75,8 @@ ACTIONS: dict[StaffAction, ActionRule] = {
     A.CLOSE: _rule(EVERYONE, NOT_CLOSED),
     A.REPLYING: _rule(EVERYONE, NOT_CLOSED),
     A.SET_ABSENCE: _rule(EVERYONE, STATUSES),
+    A.FREEZE: _rule((R.ADMIN,), STATUSES),
+    A.UNFREEZE: _rule((R.ADMIN,), STATUSES),
 }
 
 

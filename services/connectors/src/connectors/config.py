@@ -144,6 +144,19 @@ class Settings(BaseSettings):
     retry_scan_seconds: float = Field(default=1.0, description="How often waiting sends are checked for being due.")
     health_interval_seconds: float = Field(default=30.0, description="How often channel health is published; 0: only on change.")
 
+    # Watching the accounts (issue 13): hijack, bursts, silence.
+    echo_grace_seconds: float = Field(
+        default=120.0, description="How long after an own-account echo arrives it is checked against the outbound ledger "
+        "(the platform may announce our own send before its answer is recorded).",
+    )
+    burst_window_seconds: float = Field(default=300.0, description="Window outbound sends are counted in, per account.")
+    burst_factor: float = Field(default=5.0, description="A window this many times the account's usual rate is a burst.")
+    burst_minimum: int = Field(default=30, description="Fewer sends than this in a window are never a burst.")
+    silence_check_seconds: float = Field(default=300.0, description="How often inbound volume is compared with the usual level (0: never).")
+    silence_ratio: float = Field(default=0.2, description="An hour with at most this share of the usual inbound is silent.")
+    silence_minimum_usual: float = Field(default=10.0, description="Accounts usually quieter than this per hour are not watched for silence.")
+    silence_baseline_weeks: int = Field(default=4, description="Weeks of the same hour that make the usual level.")
+
 
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with explicit overrides (tests pass their own)."""

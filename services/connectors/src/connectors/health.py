@@ -6,6 +6,7 @@ changes (at most once a second per account) and every `health_interval_seconds`,
 
 import asyncio
 import logging
+from collections import Counter
 from datetime import UTC, datetime
 
 from civic_contracts import Channel
@@ -23,6 +24,8 @@ class HealthTracker:
     def __init__(self, registry: CollectorRegistry) -> None:
         self._state: dict[Key, ChannelHealth] = {}
         self._dirty: set[Key] = set()
+        self._inbound: Counter[tuple[Channel, str, datetime]] = Counter()  # per hour, until the silence watch stores it
+        self.bursts = None  # a BurstWatch, told of every send
         labels = ["channel", "account"]
         self._gauges = {
             "last_event_at": Gauge("connectors_channel_last_event_timestamp_seconds", "Last inbound event (unix time).", labels, registry=registry),
@@ -52,7 +55,33 @@ class HealthTracker:
             self._update(channel, account)
 
     def event(self, channel: Channel, account: str) -> None:
-        self._update(channel, account, last_event_at=datetime.now(UTC))
+        now = datetime.now(UTC)
+        self._update(channel, account, last_event_at=now)
+        self._inbound[(Channel(channel), account, now.replace(minute=0, second=0, microsecond=0))] += 1
+
+    def take_inbound(self) -> dict[tuple[Channel, str, datetime], int]:
+        """Inbound counts per account and hour since the last call (the silence watch stores them)."""
+        taken, self._inbound = dict(self._inbound), Counter()
+        return taken
+
+    def sent(self, channel: Channel, account: str) -> None:
+        """A send succeeded (watched for bursts)."""
+        if self.bursts is not None:
+            self.bursts.observe(Channel(channel), account)
+
+    def signature_failure(self, channel: Channel) -> None:
+        """A webhook with a bad signature: counted on every account of the channel (one endpoint serves them all)."""
+        for key, current in list(self._state.items()):
+            if key[0] == Channel(channel):
+                self._update(*key, signature_failures=current.signature_failures + 1,
+                             detail="webhook signature failures: a changed app secret, or forged requests")
+
+    def volume(self, channel: Channel, account: str, *, observed: int, usual: float, silent: bool) -> None:
+        current = self._state.get((Channel(channel), account))
+        if current and (current.silent, current.inbound_last_hour, current.inbound_usual) == (silent, observed, usual):
+            return
+        detail = {"detail": f"silent: {observed} inbound in the last hour, usually {usual:.0f}"} if silent else {}
+        self._update(channel, account, silent=silent, inbound_last_hour=observed, inbound_usual=round(usual, 1), **detail)
 
     def success(self, channel: Channel, account: str) -> None:
         self._update(channel, account, last_success_at=datetime.now(UTC), consecutive_failures=0,
@@ -61,7 +90,8 @@ class HealthTracker:
     def failure(self, channel: Channel, account: str, detail: str, *, credentials: bool = False) -> None:
         current = self._state.get((Channel(channel), account))
         failures = (current.consecutive_failures if current else 0) + 1
-        self._update(channel, account, consecutive_failures=failures, detail=detail[:500],
+        rejections = (current.credentials_rejections if current else 0) + (1 if credentials else 0)
+        self._update(channel, account, consecutive_failures=failures, detail=detail[:500], credentials_rejections=rejections,
                      credentials_rejected=credentials or (current.credentials_rejected if current else False))
 
     def rate_limited(self, channel: Channel, account: str, until: datetime, detail: str) -> None:

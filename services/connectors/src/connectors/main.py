@@ -27,7 +27,10 @@ from connectors import (
     webhooks_x,
 )
 from connectors.adapters import Stores
+from connectors.adapters.volume import VolumeStore
+from connectors.bursts import BurstWatch
 from connectors.config import Settings
+from connectors.echoes import EchoWatch
 from connectors.health import HealthTracker
 from connectors.outbound.context import Context
 from connectors.outbound.sender import Sender
@@ -36,6 +39,7 @@ from connectors.polling.runner import run_poller
 from connectors.polling.x_mentions import XMentionsPoller
 from connectors.polling.youtube_comments import YouTubeCommentsPoller
 from connectors.publishing import Publisher
+from connectors.silence import SilenceWatch
 
 SERVICE = "connectors"
 log = logging.getLogger(__name__)
@@ -62,9 +66,14 @@ async def _prune_tokens(stores: Stores, settings: Settings) -> None:
 
 
 def configured_accounts(settings: Settings) -> dict[Channel, list[str]]:
-    """The organisation's accounts the settings name, per channel (for channel health). Meta tokens do not say
-    whether an id is a Page or an Instagram account, so Meta accounts appear with their first event."""
+    """The organisation's accounts the settings name, per channel (for channel health), known from the start.
+    Meta tokens do not say whether an id is a Page or an Instagram account: Instagram professional accounts'
+    ids start with 1784, Pages' do not."""
+    meta = sorted(settings.meta_page_tokens)
+    instagram = [a for a in meta if a.startswith("1784")]
+    pages = [a for a in meta if a not in instagram]
     return {
+        Channel.FACEBOOK: pages, Channel.MESSENGER: pages, Channel.INSTAGRAM: instagram,
         Channel.X: sorted({*settings.x_user_tokens, *settings.x_poll_accounts}),
         Channel.YOUTUBE: sorted({*settings.youtube_access_tokens, *settings.youtube_channel_ids}),
         Channel.SMS: settings.twilio_numbers, Channel.WHATSAPP: settings.twilio_numbers,
@@ -96,9 +105,17 @@ def create_app(
         *(XMentionsPoller(a, ctx=ctx, publisher=publisher, health=tracker) for a in settings.x_poll_accounts),
         *(YouTubeCommentsPoller(c, ctx=ctx, publisher=publisher, health=tracker) for c in settings.youtube_channel_ids),
     ]}
+    own: set[str] = set()
     for channel, accounts in configured_accounts(settings).items():
         for account in accounts:
             tracker.known(channel, account)
+            own.add(account)
+    echo_watch = EchoWatch(ledger=stores.ledger, keeper=keeper, grace_seconds=settings.echo_grace_seconds, accounts=own)
+    tracker.bursts = BurstWatch(keeper=keeper, window_seconds=settings.burst_window_seconds, factor=settings.burst_factor,
+                                minimum=settings.burst_minimum)
+    silence = SilenceWatch(volume=VolumeStore(mongo[settings.database]), tracker=tracker, keeper=keeper,
+                           ratio=settings.silence_ratio, minimum_usual=settings.silence_minimum_usual,
+                           weeks=settings.silence_baseline_weeks)
     try:
         services = webform.load_services(settings.open311_taxonomy_path)
     except ValueError as exc:
@@ -118,6 +135,7 @@ def create_app(
             asyncio.create_task(sender.run_retries(), name="outbound-retries"),
             asyncio.create_task(tracker.run(publisher, settings.health_interval_seconds), name="channel-health"),
             asyncio.create_task(_prune_tokens(stores, settings), name="prune-mailgun-tokens"),
+            asyncio.create_task(silence.run(settings.silence_check_seconds), name="silence-watch"),
         ]
         if settings.poll_interval_seconds > 0:
             tasks += [asyncio.create_task(run_poller(p, ctx=ctx, health=tracker, interval=settings.poll_interval_seconds),
@@ -126,6 +144,7 @@ def create_app(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await echo_watch.stop()
         await keeper.stop()
         await client.aclose()
         await mongo.close()
@@ -141,6 +160,8 @@ def create_app(
     app.state.publisher = publisher
     app.state.stores = stores
     app.state.health = tracker
+    app.state.echoes = echo_watch
+    app.state.silence = silence
     app.state.sender = sender
     app.state.pollers = pollers
     app.state.services = services

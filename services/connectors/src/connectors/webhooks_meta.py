@@ -1,9 +1,11 @@
 """HTTP routes for Meta: the GET handshake and signed POST deliveries (Page feed comments, Messenger,
 Instagram comments and DMs)."""
 
+from civic_contracts import Channel
 from fastapi import APIRouter, Query, Request, Response
 
 from connectors.delivery import deliver, text
+from connectors.echoes import meta_echoes
 from connectors.platforms import meta
 
 router = APIRouter(prefix="/webhooks/meta", tags=["meta"])
@@ -29,7 +31,10 @@ async def receive(request: Request) -> Response:
     body = await request.body()
     secret = request.app.state.settings.meta_app_secret.get_secret_value()
     if not meta.signature_valid(body, request.headers.get(meta.SIGNATURE_HEADER), secret):
+        for channel in (Channel.FACEBOOK, Channel.MESSENGER, Channel.INSTAGRAM):
+            request.app.state.health.signature_failure(channel)
         return text("missing or invalid X-Hub-Signature-256", 401)
+    request.app.state.echoes.observe(meta_echoes(body))  # the accounts' own posts: did we send them?
 
     async def parse():
         return meta.parse(body)

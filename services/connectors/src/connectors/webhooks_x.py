@@ -5,10 +5,12 @@ post's conversation: the ledger remembers which conversation every received and 
 
 import logging
 
+from civic_contracts import Channel
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from connectors.delivery import deliver, text
+from connectors.echoes import x_echoes
 from connectors.platforms import x
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,9 @@ async def receive(request: Request) -> Response:
     body = await request.body()
     secret = _secret(request)
     if secret is None or not x.signature_valid(body, request.headers.get(x.SIGNATURE_HEADER), secret):
+        request.app.state.health.signature_failure(Channel.X)
         return text("missing or invalid x-twitter-webhooks-signature", 401)
+    request.app.state.echoes.observe(x_echoes(body))  # the account's own posts and DMs: did we send them?
 
     async def parse():
         return await _thread(request, x.parse(body))

@@ -1,13 +1,20 @@
 """Kafka subscribers of responder; thin: the rules live in `service` and `domain`."""
 
-from civic_contracts import DutyAlertProgress, InboundMessage, InboxCommand, TriageResult
+from civic_contracts import DutyAlertProgress, InboundMessage, InboxCommand, OpsAlert, TriageResult
 from civic_contracts.outbound import ReplyStatus
-from civic_contracts.topics import DUTY_ALERT_PROGRESS, INBOX_COMMAND, MESSAGE_RECEIVED, MESSAGE_TRIAGED, REPLY_STATUS
+from civic_contracts.topics import (
+    DUTY_ALERT_PROGRESS,
+    INBOX_COMMAND,
+    MESSAGE_RECEIVED,
+    MESSAGE_TRIAGED,
+    OPS_ALERT,
+    REPLY_STATUS,
+)
 from civic_eventing import Consumer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from responder.service import commands, duty_progress, intake, replies
+from responder.service import commands, duty_progress, intake, replies, security_alerts
 from responder.service.context import Responder
 
 
@@ -43,3 +50,9 @@ def register(broker: KafkaBroker, *, group_id: str, responder: Responder) -> Non
     @broker.subscriber(DUTY_ALERT_PROGRESS.name, **options(DUTY_ALERT_PROGRESS.name), title="record a duty alert's step")
     async def on_duty_alert_progress(msg: KafkaMessage) -> None:
         await progress.handle(msg, DutyAlertProgress, lambda p: duty_progress.on_progress(responder, p))
+
+    accounts = consumer(OPS_ALERT.name)
+
+    @broker.subscriber(OPS_ALERT.name, **options(OPS_ALERT.name), title="record an account alert; page the rota for a security one")
+    async def on_ops_alert(msg: KafkaMessage) -> None:
+        await accounts.handle(msg, OpsAlert, lambda a: security_alerts.on_ops_alert(responder, a))

@@ -1,5 +1,6 @@
 """Sending through the Graph API: Facebook comment replies, private replies, Messenger and Instagram DMs,
-Instagram comment replies, hiding and unhiding comments (PLATFORMS.md 1a-1d).
+Instagram comment replies, hiding and unhiding comments (PLATFORMS.md 1a-1d), and Page posts (`POST
+/{page-id}/feed`, a holding statement when a freeze is lifted).
 
 Rate limits: HTTP 429 or codes 4/17/32/613/80000-80008; the pause is the largest
 `estimated_time_to_regain_access` (minutes) in `X-Business-Use-Case-Usage`, else the default backoff."""
@@ -88,4 +89,7 @@ async def send(ctx: Context, command: OutboundCommand) -> Sent:
         if delivery.tag:
             payload["tag"] = delivery.tag
         return await _messages(ctx, command, payload)
+    if action is OutboundAction.POST and channel is Channel.FACEBOOK:
+        body = check(ctx, await _post(ctx, command, f"/{command.account_id}/feed", {"message": command.text or ""}))
+        return Sent(body.get("id"))
     raise Rejected("unsupported_action", f"{action.value} is not possible on {channel.value}")

@@ -76,6 +76,7 @@ class Sender:
             await self._failed(command, exc, attempts=attempts + 1)
             return
         self.health.success(channel, account)
+        self.health.sent(channel, account)  # watched for bursts
         if sent.platform_message_id:
             await self.ctx.stores.ledger.remember(channel.value, account, sent.platform_message_id, command.conversation_key)
         await self._finish(command, SENT, platform_message_id=sent.platform_message_id, error_code=None,

@@ -58,6 +58,9 @@ async def send(ctx: Context, command: OutboundCommand) -> Sent:
         body = await _call(ctx, command, "POST", f"/2/dm_conversations/with/{recipient}/messages",
                            {"text": command.text or ""})
         return Sent((body.get("data") or {}).get("dm_event_id"))
+    if action is OutboundAction.POST:  # a post of the account's own (a holding statement)
+        body = await _call(ctx, command, "POST", "/2/tweets", {"text": command.text or ""})
+        return Sent((body.get("data") or {}).get("id"))
     if action in (OutboundAction.HIDE_COMMENT, OutboundAction.UNHIDE_COMMENT) and command.target_id:
         await _call(ctx, command, "PUT", f"/2/tweets/{command.target_id}/hidden",
                     {"hidden": action is OutboundAction.HIDE_COMMENT})

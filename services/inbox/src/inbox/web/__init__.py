@@ -21,6 +21,7 @@ from inbox.web import (
     views_inbox,
     views_live,
     views_ops,
+    views_outofhours,
     views_supervision,
 )
 from inbox.web.config import WebSettings, load_web_settings
@@ -30,7 +31,7 @@ from inbox.web.ratelimit import RateLimiter
 from inbox.web.session import SignInRequired, sign_in_required
 
 ROUTERS = (views_auth.router, views_inbox.router, views_actions.router, views_conversation.router,
-           views_supervision.router, views_dashboard.router, views_ops.router, views_live.router)
+           views_supervision.router, views_dashboard.router, views_ops.router, views_outofhours.router, views_live.router)
 # Paths served by the API (and its interactive docs, which need their own inline scripts).
 NOT_WEB = ("/api", "/docs", "/redoc", "/openapi.json", "/healthz", "/metrics")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "

@@ -34,6 +34,7 @@ FLASH = {
     "resolve": "Marked resolved.", "close": "Closed.", "hide_comment": "Hiding the comment on the platform.",
     "approve_reply": "Reply approved.", "reject_reply": "Reply rejected.", "replay": "Dead letter replayed.",
     "answer": "The answer is queued for every conversation of the incident.", "signed_out": "You have signed out.",
+    "freeze": "Freeze queued: nothing is sent while it holds.", "unfreeze": "Lifting queued: it lifts when a second admin confirms.",
 }
 
 
@@ -151,7 +152,7 @@ def nav(principal: Principal | None) -> list[tuple[str, str]]:
     items = [("/inbox", "Inbox")]
     if principal.privileged:
         items += [("/approvals", "Approvals"), ("/handovers", "Handovers")]
-    items += [("/incidents", "Incidents"), ("/dashboard", "Dashboard")]
+    items += [("/incidents", "Incidents"), ("/dashboard", "Dashboard"), ("/out-of-hours", "Out of hours")]
     if principal.privileged:
         items.append(("/ops", "Ops"))
     return items

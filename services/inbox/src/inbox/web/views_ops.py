@@ -54,7 +54,7 @@ async def channel_health(request: Request) -> tuple[list[dict], str | None]:
         except ValidationError:
             continue
         rows.append({**health.model_dump(), "source": body["source"],
-                     "healthy": not health.credentials_rejected and not health.consecutive_failures})
+                     "healthy": not health.credentials_rejected and not health.consecutive_failures and not health.silent})
     rows.sort(key=lambda h: (h["healthy"], h["channel"].value, h["account_id"]))
     return rows, problem
 

@@ -17,11 +17,15 @@ def approval_reasons(
     abusive_thread: bool,
     at: datetime,
     calendar: BusinessCalendar,
+    account_id: str | None = None,
 ) -> list[str]:
-    """Why this reply needs approval; empty when it may be sent at once."""
+    """Why this reply needs approval; empty when it may be sent at once. The out-of-hours lock holds every
+    public reply outside business hours, whoever wrote it, unless the account is on the emergency list."""
+    locked = (rules.out_of_hours_lock and public and not calendar.is_open(at)
+              and account_id not in rules.emergency_accounts)
     if actor.role.value in rules.exempt_roles:
-        return []
-    reasons: list[str] = []
+        return ["out-of-hours lock"] if locked else []
+    reasons: list[str] = ["out-of-hours lock"] if locked else []
     if rules.abusive_thread_public and public and abusive_thread:
         reasons.append("public reply on an abusive thread")
     if rules.outside_business_hours and not calendar.is_open(at):

@@ -91,12 +91,25 @@ class ApprovalRules(_Model):
     outside_business_hours: bool = Field(default=True, description="Replies outside business hours need approval.")
     new_staff_weeks: int = Field(default=4, ge=0, description="Staff in their first weeks need approval (0: never).")
     exempt_roles: list[str] = Field(default_factory=lambda: ["supervisor", "admin"])
+    out_of_hours_lock: bool = Field(
+        default=False, description="Outside business hours every public reply waits for approval, supervisors' and admins' too."
+    )
+    emergency_accounts: list[str] = Field(
+        default_factory=list, description="Accounts the out-of-hours lock spares (an emergency or out-of-hours service's own)."
+    )
 
 
 class Assignment(_Model):
     default: Strategy = "manual"
     departments: dict[str, Strategy] = Field(default_factory=dict)
     default_capacity: int = Field(default=10, ge=1, description="Open conversations per person unless their account says otherwise.")
+
+
+class LeavePolicy(_Model):
+    open_work: Literal["reassign", "queue", "keep"] = Field(
+        default="reassign", description="When someone goes on leave, their open conversations are reassigned by the "
+        "department's assignment rules (`reassign`), handed back to the queue (`queue`) or left (`keep`).",
+    )
 
 
 class OfficialAccount(_Model):
@@ -131,6 +144,7 @@ class Policy(_Model):
     accounts: list[OfficialAccount] = Field(default_factory=list)
     canned_responses: list[CannedResponse] = Field(default_factory=list)
     handover: Handover = Field(default_factory=Handover)
+    leave: LeavePolicy = Field(default_factory=LeavePolicy)
 
     def canned(self, canned_id: str) -> CannedResponse | None:
         return next((c for c in self.canned_responses if c.id == canned_id), None)

@@ -8,7 +8,7 @@ from civic_contracts import ConversationEventType, InboxCommand
 from responder.adapters.mongo import Conflict
 from responder.adapters.mongo_ledger import audit_entry
 from responder.domain.states import refusal
-from responder.service import assignment, conversation, handover, moderation, replies
+from responder.service import assignment, conversation, freeze, handover, leave, moderation, replies
 from responder.service.context import Outcome, Responder, refused
 
 Handler = Callable[[Responder, InboxCommand, dict | None], Awaitable[Outcome]]
@@ -27,9 +27,11 @@ HANDLERS: dict[str, Handler] = {
     "resolve": conversation.resolve,
     "close": conversation.close,
     "replying": conversation.replying,
-    "set_absence": assignment.set_absence,
+    "set_absence": leave.set_absence,  # absences with a start and an end (leave.py), then assignment.set_absence
+    "freeze": freeze.freeze,
+    "unfreeze": freeze.unfreeze,
 }
-STAFF_WIDE = ("set_absence",)
+STAFF_WIDE = ("set_absence", "freeze", "unfreeze")
 ATTEMPTS = 8
 
 

@@ -5,6 +5,7 @@ the alert's state on the conversation (who holds it) for the inbox."""
 from civic_contracts import ConversationEventType, DutyAlertProgress, DutyAlertStep
 
 from responder.service.context import Responder
+from responder.service.security_alerts import serves_key
 
 E = ConversationEventType
 EVENTS = {
@@ -28,7 +29,7 @@ def summary(step: DutyAlertProgress) -> str:
 
 
 async def on_progress(r: Responder, step: DutyAlertProgress) -> None:
-    if not r.serves(step.conversation_key):
+    if not serves_key(r, step.conversation_key):
         return
     async with r.lock(step.conversation_key):
         conversation = await r.conversations.get(step.conversation_key)

@@ -11,7 +11,7 @@ from civic_contracts import ConversationEventType
 
 from responder.domain import sla
 from responder.domain.states import FINISHED, UNTOUCHED
-from responder.service import assignment, replies
+from responder.service import assignment, leave, replies
 from responder.service.context import Responder
 from responder.service.intake import raise_duty_alert
 
@@ -25,6 +25,7 @@ async def tick(r: Responder) -> dict[str, int]:
     return {
         "sla": await check_sla(r),
         "handovers": await check_handovers(r),
+        "absences": await leave.tick(r),  # absences that start or end by themselves
         "assigned": await assign_waiting(r),
         "republished": await republish_stuck(r),
     }

@@ -64,6 +64,7 @@ async def request(r: Responder, command: InboxCommand, conversation: dict) -> Ou
     reasons = [] if findings else approval_reasons(
         rules=r.policy.approval, actor=actor, public=delivery.public,
         abusive_thread=conversation.get("abuse") not in (None, "none"), at=now, calendar=r.calendar,
+        account_id=delivery.account_id,
     )
     status = "blocked" if findings else "awaiting_approval" if reasons else "approved"
     after = conversation

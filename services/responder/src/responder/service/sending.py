@@ -44,8 +44,12 @@ def outbound_command(reply: dict) -> OutboundCommand:
 
 async def dispatch(r: Responder, reply: dict) -> bool:
     """Publish the reply's outbound command if it is approved and nobody has yet; True when this call did."""
+    from responder.service import freeze  # freeze sends the replies it held through this module
+
     reply = await r.replies.get(reply["_id"]) or reply
-    if reply.get("status") != "approved" or not await r.replies.claim_dispatch(reply["_id"], r.now()):
+    if reply.get("status") != "approved" or await freeze.holds(r, reply):  # a freeze keeps it waiting, visibly
+        return False
+    if not await r.replies.claim_dispatch(reply["_id"], r.now()):
         return False
     try:
         await r.publisher.outbound(outbound_command(reply))

@@ -55,6 +55,18 @@ async def comment_reply(request: Request, object_id: str) -> JSONResponse:
     return _ok({"id": new_id}, object_id)
 
 
+@router.post("/{object_id}/feed", summary="Publish a post on a Page")
+async def page_post(request: Request, object_id: str) -> JSONResponse:
+    if (refused := guard(request, object_id)) is not None:
+        return refused
+    body = await body_of(request)
+    if not body.get("message") and not body.get("link"):
+        return _error(400, 100, "(#100) Missing message or attachment")
+    new_id = f"{object_id}_{state(request).next_id() + 700000}"
+    state(request).record("meta", "POST", request.url.path, body, result_id=new_id, account=object_id)
+    return _ok({"id": new_id}, object_id)
+
+
 @router.post("/{object_id}/replies", summary="Reply to an Instagram comment")
 async def ig_reply(request: Request, object_id: str) -> JSONResponse:
     if (refused := guard(request, object_id)) is not None:
