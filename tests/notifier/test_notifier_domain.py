@@ -1,7 +1,7 @@
 """The notifier's rules without I/O: escalation levels, signed links, what a person is told (never the
 citizen's words), SMS replies, and the Slack and Teams payloads."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from civic_contracts import DutyAlert
 from civic_contracts.conversation_events import OnDuty
@@ -29,9 +29,10 @@ def test_levels_go_from_the_people_on_duty_to_the_fallback_without_repeating_any
     levels = levels_of(alert())
     assert [[p["name"] for p in level] for level in levels] == [["Officer"], ["Head"], ["Control room"]]
     assert [p["name"] for p in everyone(levels)] == ["Officer", "Head", "Control room"]
-    doc = alert_document(alert(), NOW)
+    doc = alert_document(alert(), NOW, timeout_seconds=600)
     assert [(p["name"], p["level"], p["who"]) for p in doc["people"]] == [("Officer", 0, 0), ("Head", 1, 1), ("Control room", 2, 2)]
     assert doc["holders"] == ["Officer"] and doc["levels"] == 3
+    assert doc["delivering"] and doc["next_escalation_at"] == NOW + timedelta(minutes=10)
 
 
 def test_the_sms_code_is_stable_per_alert() -> None:
@@ -49,7 +50,7 @@ def test_a_link_is_valid_only_for_its_alert_and_person_and_key() -> None:
 
 
 def test_what_a_person_is_told_has_the_link_urgency_and_department_only() -> None:
-    doc = alert_document(alert(), NOW)
+    doc = alert_document(alert(), NOW, timeout_seconds=600)
     notice = duty_notice(doc, level=1, inbox_url="https://inbox.example", ack_link="https://a/ack")
     assert notice.title == "CRITICAL duty alert (escalated, level 1): social care"
     assert notice.link == "https://inbox.example/conversations/facebook%3A1%3A2"
@@ -67,7 +68,7 @@ def test_sms_replies() -> None:
 
 
 def test_slack_and_teams_payloads_follow_their_formats() -> None:
-    notice = duty_notice(alert_document(alert(), NOW), level=0, inbox_url="https://i", ack_link="https://a")
+    notice = duty_notice(alert_document(alert(), NOW, timeout_seconds=600), level=0, inbox_url="https://i", ack_link="https://a")
     slack = slack_payload(notice)
     assert slack["text"] and [b["type"] for b in slack["blocks"]] == ["header", "section", "actions"]
     assert [e["url"] for e in slack["blocks"][2]["elements"]] == [notice.link, "https://a"]

@@ -71,6 +71,10 @@ def test_own_account_echoes_are_found_in_meta_and_x_payloads() -> None:
          "direct_message_events": [{"id": "d1", "message_create": {"sender_id": "7"}}]}
     assert [(e.platform_id, e.what) for e in x_echoes(json.dumps(x).encode())] == [("1", "post"), ("d1", "message")]
     assert meta_echoes(b"not json") == [] and x_echoes(b"{}") == []
+    for malformed in ({"object": "page", "entry": "not-a-list"}, {"entry": [{"id": "1", "changes": "x", "messaging": [1]}]},
+                      {"entry": [{"id": "1", "changes": [{"field": "feed", "value": "v"}]}]}):
+        assert meta_echoes(json.dumps(malformed).encode()) == []
+    assert x_echoes(json.dumps({"for_user_id": "7", "tweet_create_events": "x", "direct_message_events": [3]}).encode()) == []
     alert = alert_for(found[0], SATURDAY_NIGHT)
     assert alert.security and alert.id == "unsent:facebook:100:100_1" and "did not send" in alert.summary
 

@@ -35,14 +35,25 @@ def _load(body: bytes) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _dicts(value) -> list[dict]:
+    """The dicts of a list found in a payload (anything else, in a payload that does not parse: nothing)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def meta_echoes(body: bytes) -> list[Echo]:
+    """Own-account items in a Meta delivery; a payload that does not parse has none (it is dead-lettered
+    by the webhook as usual)."""
     payload, found = _load(body), []
     instagram = payload.get("object") == "instagram"
-    for entry in payload.get("entry") or []:
+    for entry in _dicts(payload.get("entry")):
         account = str(entry.get("id") or "")
-        for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            author = str((value.get("from") or {}).get("id") or "")
+        for change in _dicts(entry.get("changes")):
+            value = _dict(change.get("value"))
+            author = str(_dict(value.get("from")).get("id") or "")
             if not account or author != account:
                 continue
             if instagram and change.get("field") == "comments" and value.get("id"):
@@ -52,8 +63,8 @@ def meta_echoes(body: bytes) -> list[Echo]:
                 if item_id:
                     what = "comment" if value.get("item") in ("comment", "reply") else "post"
                     found.append(Echo(Channel.FACEBOOK, account, str(item_id), what, ("facebook", "messenger")))
-        for event in entry.get("messaging") or []:
-            message = event.get("message") or {}
+        for event in _dicts(entry.get("messaging")):
+            message = _dict(event.get("message"))
             if message.get("is_echo") and message.get("mid"):
                 channel = Channel.INSTAGRAM if instagram else Channel.MESSENGER
                 found.append(Echo(channel, account, str(message["mid"]), "message",
@@ -66,10 +77,10 @@ def x_echoes(body: bytes) -> list[Echo]:
     account = str(payload.get("for_user_id") or "")
     if not account:
         return []
-    found = [Echo(Channel.X, account, str(t["id_str"]), "post", ("x",)) for t in payload.get("tweet_create_events") or []
-             if str((t.get("user") or {}).get("id_str")) == account and t.get("id_str") and not t.get("retweeted_status")]
-    found += [Echo(Channel.X, account, str(d["id"]), "message", ("x",)) for d in payload.get("direct_message_events") or []
-              if str((d.get("message_create") or {}).get("sender_id")) == account and d.get("id")]
+    found = [Echo(Channel.X, account, str(t["id_str"]), "post", ("x",)) for t in _dicts(payload.get("tweet_create_events"))
+             if str(_dict(t.get("user")).get("id_str")) == account and t.get("id_str") and not t.get("retweeted_status")]
+    found += [Echo(Channel.X, account, str(d["id"]), "message", ("x",)) for d in _dicts(payload.get("direct_message_events"))
+              if str(_dict(d.get("message_create")).get("sender_id")) == account and d.get("id")]
     return found
 
 

@@ -39,6 +39,10 @@ class AlertStore:
         cursor = self.alerts.find({"status": OPEN, "next_escalation_at": {"$lte": now}}).limit(limit)
         return [d async for d in cursor]
 
+    async def delivering(self, limit: int = 100) -> list[dict]:
+        """Open alerts whose current level has not been reached yet (a send failed, or the process stopped)."""
+        return [d async for d in self.alerts.find({"status": OPEN, "delivering": True}).limit(limit)]
+
     async def open_for_phone(self, phone: str) -> list[dict]:
         """Open alerts whose people include `phone`, newest first."""
         cursor = self.alerts.find({"status": OPEN, "people.phone": phone}).sort("raised_at", DESCENDING).limit(20)

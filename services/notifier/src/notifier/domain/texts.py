@@ -36,7 +36,7 @@ class Notice:
 
 def conversation_link(inbox_url: str, conversation_key: str) -> str:
     if conversation_key.startswith("security:"):
-        return f"{inbox_url.rstrip('/')}/ops"
+        return f"{inbox_url.rstrip('/')}/out-of-hours"
     return f"{inbox_url.rstrip('/')}/conversations/{quote(conversation_key, safe='')}"
 
 
@@ -54,4 +54,4 @@ def duty_notice(alert: dict, *, level: int, inbox_url: str, ack_link: str | None
 def ops_notice(alert: dict, *, inbox_url: str) -> Notice:
     prefix = "SECURITY ALERT" if alert.get("security") else "Channel alert"
     return Notice(title=f"{prefix}: {alert['channel']} {alert['account_id']}", body=alert["summary"],
-                  link=f"{inbox_url.rstrip('/')}/ops", ack_link=None, code=None)
+                  link=f"{inbox_url.rstrip('/')}/out-of-hours", ack_link=None, code=None)

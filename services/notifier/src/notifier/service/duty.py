@@ -24,7 +24,7 @@ def short_code(alert_id: str) -> str:
     return f"{int(hashlib.sha256(alert_id.encode()).hexdigest(), 16) % 9000 + 1000}"
 
 
-def alert_document(alert: DutyAlert, now) -> dict:
+def alert_document(alert: DutyAlert, now, *, timeout_seconds: float) -> dict:
     levels = levels_of(alert)
     people = everyone(levels)
     for index, p in enumerate(people):
@@ -34,7 +34,8 @@ def alert_document(alert: DutyAlert, now) -> dict:
         "_id": alert.id, "conversation_key": alert.conversation_key, "department": alert.department,
         "urgency": alert.urgency.value, "reason": alert.reason, "in_business_hours": alert.in_business_hours,
         "raised_at": alert.raised_at, "received_at": now, "levels": len(levels), "people": people, "level": 0,
-        "status": OPEN, "code": short_code(alert.id), "next_escalation_at": None, "exhausted": False,
+        "status": OPEN, "code": short_code(alert.id), "exhausted": False, "delivering": True,
+        "next_escalation_at": now + timedelta(seconds=timeout_seconds),
         "holders": [p["name"] for p in people if p["level"] == 0],
     }
 
@@ -43,19 +44,23 @@ async def on_alert(n: Notifier, alert: DutyAlert) -> None:
     """A new duty alert (or the same one delivered again: nothing already sent is sent twice)."""
     if not n.serves(alert.conversation_key):
         return
-    document = alert_document(alert, n.now())
+    document = alert_document(alert, n.now(), timeout_seconds=n.ack_timeout_seconds)
     if not document["people"]:
         log.error("duty alert %s names nobody to alert", alert.id)
         return
     if not await n.store.create(document):
         document = await n.store.get(alert.id) or document
-    if document["status"] != OPEN or document["level"] != 0:
-        return  # acknowledged or escalated already: this is a redelivery
-    await notify_level(n, document, 0)
-    if document.get("next_escalation_at") is None:
-        due = n.now() + timedelta(seconds=n.ack_timeout_seconds)
-        await n.store.update(alert.id, {"next_escalation_at": due, "notified_at": n.now()}, only_if={"level": 0})
-    await _progress(n, document, DutyAlertStep.NOTIFIED, 0)
+    if document["status"] == OPEN and document["level"] == 0 and document.get("delivering"):
+        await deliver_level(n, document)  # raises when a send failed: the record is retried, sends are claimed
+
+
+async def deliver_level(n: Notifier, document: dict) -> None:
+    """Alerts the people of the alert's current level (the level moves first, so an acknowledgement that
+    comes back at once finds them alerted), then records it and publishes the step."""
+    level = document["level"]
+    await notify_level(n, document, level)
+    await n.store.update(document["_id"], {"delivering": False, "notified_at": n.now()}, only_if={"level": level})
+    await _progress(n, document, DutyAlertStep.ESCALATED if level else DutyAlertStep.NOTIFIED, level)
 
 
 async def notify_level(n: Notifier, document: dict, level: int) -> tuple[list[str], list[str]]:
@@ -82,12 +87,18 @@ async def notify_level(n: Notifier, document: dict, level: int) -> tuple[list[st
 
 
 async def escalate_due(n: Notifier) -> int:
-    """Moves every overdue, unacknowledged alert to its next level (or marks it exhausted); how many moved."""
+    """Finishes deliveries that failed half-way, then moves every overdue, unacknowledged alert to its next
+    level (or marks it exhausted); how many moved."""
+    for document in await n.store.delivering():
+        try:
+            await deliver_level(n, document)
+        except SendFailed as exc:  # tried again at the next tick; what went stays sent
+            log.warning("alert %s, level %s: %s", document["_id"], document["level"], exc)
     moved = 0
     for document in await n.store.overdue(n.now()):
         try:
             moved += await _escalate(n, document)
-        except SendFailed as exc:  # tried again at the next tick; what went stays sent
+        except SendFailed as exc:
             log.warning("escalating %s: %s", document["_id"], exc)
     return moved
 
@@ -99,13 +110,12 @@ async def _escalate(n: Notifier, document: dict) -> int:
                                 only_if={"status": OPEN, "level": level}):
             await _progress(n, document, DutyAlertStep.EXHAUSTED, level)
         return 0
-    await notify_level(n, document, level + 1)
     due = n.now() + timedelta(seconds=n.ack_timeout_seconds)
     holders = [p["name"] for p in document["people"] if p["level"] <= level + 1]
-    if not await n.store.update(document["_id"], {"level": level + 1, "next_escalation_at": due, "holders": holders},
-                                only_if={"status": OPEN, "level": level}):
+    if not await n.store.update(document["_id"], {"level": level + 1, "next_escalation_at": due, "holders": holders,
+                                                  "delivering": True}, only_if={"status": OPEN, "level": level}):
         return 0
-    await _progress(n, {**document, "level": level + 1}, DutyAlertStep.ESCALATED, level + 1)
+    await deliver_level(n, {**document, "level": level + 1, "holders": holders})
     return 1
 
 
