@@ -44,10 +44,13 @@ k8s: venv ## Render the Kubernetes overlays (kustomize) and validate every objec
 triage-model: venv ## Rebuild the shipped triage model from the project's seed corpus (after editing triage/seed/)
 	$(PY) -m triage.cli triage train --input services/triage/src/triage/seed/*.jsonl --output services/triage/src/triage/model --class-weight none
 
-bench: venv infra-up ## Benchmarks (speed and memory), reported not asserted
+BENCH_ARGS ?=
+BENCH_INBOX_N ?= 100000
+bench: venv infra-up ## Benchmarks, reported not asserted: the pipeline (BENCH_ARGS=--quick for a short run), triage, the inbox's first page
+	$(PY) benchmarks/bench_pipeline.py $(BENCH_ARGS)
 	$(PY) benchmarks/bench_triage.py
 	@if [ -f ../shared/data/fms_dev.jsonl ]; then $(PY) benchmarks/bench_triage.py --input ../shared/data/fms_dev.jsonl; fi
-	$(PY) benchmarks/bench_inbox_render.py
+	$(PY) benchmarks/bench_inbox_render.py -n $(BENCH_INBOX_N)
 
 infra-up: ## Start Kafka (KRaft) on 127.0.0.1:9092 and FerretDB on 127.0.0.1:27017
 	@bash deploy/infra.sh up

@@ -2,7 +2,9 @@
 # Local infrastructure for Civic Inbox, without Docker:
 #   * Apache Kafka (KRaft, single node: broker + controller in one JVM), run from
 #     its Maven Central jars (pinned in deploy/kafka/pom.xml);
-#   * FerretDB v1 (MongoDB wire protocol on top of SQLite), built from source with Go.
+#   * FerretDB v1 (MongoDB wire protocol), built from source with Go, on SQLite (default) or on PostgreSQL
+#     (CIVIC_STORE_BACKEND=postgresql: Debian's `postgresql` package, installed with apt when missing, a
+#     cluster of its own under the state folder, reached over a Unix socket only).
 #
 # Usage: bash deploy/infra.sh up|down|status
 #
@@ -24,6 +26,14 @@ READY_TIMEOUT="${INFRA_READY_TIMEOUT:-90}"             # seconds to wait for eac
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
 KAFKA_OPTS="${KAFKA_OPTS:-}"                           # extra JVM flags, e.g. -XX:TieredStopAtLevel=1
 PYTHON="${PYTHON:-python3}"                            # only the standard library is used
+# What FerretDB stores its data in: sqlite (one file per database) or postgresql (see deploy/README.md for
+# the figures behind the default).
+STORE_BACKEND="${CIVIC_STORE_BACKEND:-sqlite}"
+case "$STORE_BACKEND" in
+  sqlite|postgresql) ;;
+  *) echo "[infra] ERROR: CIVIC_STORE_BACKEND must be sqlite or postgresql, not '$STORE_BACKEND'" >&2; exit 2 ;;
+esac
+PG_SETTINGS="${CIVIC_PG_SETTINGS:-}"                   # extra postgresql.conf lines (tests of settings)
 
 # Last FerretDB v1 release (v2 needs PostgreSQL with the DocumentDB extension).
 FERRETDB_MODULE="github.com/FerretDB/FerretDB"
@@ -60,6 +70,13 @@ FERRETDB_DATA="$DATA_DIR/ferretdb"
 FERRETDB_STATE="$DATA_DIR/ferretdb-state"
 FERRETDB_LOG="$LOG_DIR/ferretdb.log"
 FERRETDB_PID="$RUN_DIR/ferretdb.pid"
+
+PG_DATA="$DATA_DIR/postgresql"
+PG_SOCKET_DIR="$RUN_DIR/postgresql"    # no TCP listener: the socket's folder is private to this state folder
+PG_SOCKET_PORT=5432                    # names the socket file only (.s.PGSQL.5432)
+PG_LOG="$LOG_DIR/postgresql.log"
+PG_PID="$RUN_DIR/postgresql.pid"
+PG_DATABASE="ferretdb"
 
 # ----------------------------------------------------------------------------- helpers
 info() { echo "[infra] $*"; }
@@ -126,7 +143,8 @@ rotate_log() {
 # marker we started it with (its config / data path under $LOCAL_DIR). That way a recycled
 # pid, or an instance started with another CIVIC_LOCAL_DIR, is never mistaken for ours.
 kafka_marker()    { echo "kafka.Kafka $KAFKA_CONF"; }
-ferretdb_marker() { echo "--sqlite-url=file:$FERRETDB_DATA/"; }
+ferretdb_marker() { echo "--state-dir=$FERRETDB_STATE"; }
+postgresql_marker() { echo "-D $PG_DATA"; }
 
 # our_pid PIDFILE MARKER -> prints the pid and returns 0 if that process is ours and alive.
 our_pid() {
@@ -375,17 +393,32 @@ ferretdb_start() {
   require_free_ports ferretdb "$MONGO_PORT" "$FERRETDB_DEBUG_PORT"
   mkdir -p "$LOG_DIR" "$RUN_DIR" "$FERRETDB_DATA" "$FERRETDB_STATE"
   rotate_log "$FERRETDB_LOG"
+  local backend=(--handler=sqlite --sqlite-url="file:$FERRETDB_DATA/")
+  if [[ "$STORE_BACKEND" == postgresql ]]; then
+    backend=(--handler=postgresql --postgresql-url="postgres:///$PG_DATABASE?host=$PG_SOCKET_DIR&port=$PG_SOCKET_PORT&user=postgres")
+  fi
   start_detached "$FERRETDB_PID" "$FERRETDB_LOG" \
     "$FERRETDB_BIN" \
-      --handler=sqlite \
-      --sqlite-url="file:$FERRETDB_DATA/" \
+      "${backend[@]}" \
       --state-dir="$FERRETDB_STATE" \
       --listen-addr="127.0.0.1:$MONGO_PORT" \
       --debug-addr="127.0.0.1:$FERRETDB_DEBUG_PORT" \
       --telemetry=disable \
       --log-level=INFO
-  info "ferretdb: started (pid $(<"$FERRETDB_PID")), log $FERRETDB_LOG"
+  info "ferretdb: started on $STORE_BACKEND (pid $(<"$FERRETDB_PID")), log $FERRETDB_LOG"
 }
+
+# A running FerretDB of this state folder must be on the backend asked for (data does not move between them).
+ferretdb_check_backend() {
+  local pid
+  pid="$(our_pid "$FERRETDB_PID" "$(ferretdb_marker)")" || return 0
+  if ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "--handler=$STORE_BACKEND "; then
+    die "ferretdb (pid $pid) is running on another backend than CIVIC_STORE_BACKEND=$STORE_BACKEND; run 'down' first."
+  fi
+}
+
+# ----------------------------------------------------------------------------- PostgreSQL (optional backend)
+. "$DEPLOY_DIR/postgresql.sh"
 
 # ----------------------------------------------------------------------------- commands
 cmd_up() {
@@ -395,6 +428,7 @@ cmd_up() {
   # 0. Fail fast, before any download or start, if a port we need is taken by someone else.
   [[ "$(kafka_state)" != stopped ]] || require_free_ports kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
   [[ "$(ferretdb_state)" != stopped ]] || require_free_ports ferretdb "$MONGO_PORT" "$FERRETDB_DEBUG_PORT"
+  ferretdb_check_backend
 
   # 1. Downloads / builds (cached after the first run). The lock serialises concurrent
   #    `up`s sharing one cache (e.g. `make run` and the tests).
@@ -404,8 +438,11 @@ cmd_up() {
     ferretdb_build
   } 9>"$CACHE_DIR/.prepare.lock"
 
-  # 2. Launch both, so the JVM warms up while FerretDB starts.
+  # 2. Launch both, so the JVM warms up while FerretDB starts (after its PostgreSQL, when that is the backend).
   kafka_start
+  if [[ "$STORE_BACKEND" == postgresql ]]; then
+    postgresql_up
+  fi
   ferretdb_start
 
   # 3. Wait until each one really answers its protocol.
@@ -421,6 +458,8 @@ cmd_up() {
 
 cmd_down() {
   stop_process ferretdb "$FERRETDB_PID" "$(ferretdb_marker)" 15
+  # Whatever CIVIC_STORE_BACKEND says now: a PostgreSQL this state folder started is stopped too.
+  if [[ -e "$PG_PID" ]]; then stop_process postgresql "$PG_PID" "$(postgresql_marker)" 60; fi
   # Kafka's controlled shutdown usually takes a few seconds.
   stop_process kafka "$KAFKA_PID" "$(kafka_marker)" 60
 }
@@ -439,6 +478,13 @@ cmd_status() {
     starting) printf '%-9s not answering (pid %s alive, port %s; log %s)\n' ferretdb "$(<"$FERRETDB_PID")" "$MONGO_PORT" "$FERRETDB_LOG"; rc=1 ;;
     *)        printf '%-9s stopped\n' ferretdb; rc=1 ;;
   esac
+  if [[ "$STORE_BACKEND" == postgresql ]]; then
+    if our_pid "$PG_PID" "$(postgresql_marker)" >/dev/null; then
+      printf '%-9s running (pid %s, socket %s)\n' postgresql "$(<"$PG_PID")" "$PG_SOCKET_DIR"
+    else
+      printf '%-9s stopped\n' postgresql; rc=1
+    fi
+  fi
   return "$rc"
 }
 
