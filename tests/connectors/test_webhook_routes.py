@@ -235,7 +235,8 @@ async def test_contact_form_is_accessible_and_escapes_what_it_shows(client, app)
 
 
 async def test_contact_form_submits_through_open311(client, app) -> None:
-    fields = {"service_code": "waste", "description": "Fridge dumped in the lane", "address_string": "Mill Lane"}
+    fields = {"service_code": "waste", "description": "Fridge dumped in the lane", "address_string": "Mill Lane",
+              "form_started": app.state.webform_guard.start_token(time.time() - 10)}  # shown 10 s ago
     response = await client.post("/contact", content=urlencode(fields), headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code == 200 and "Your reference is" in response.text
     [m] = app.state.publisher.published
@@ -244,7 +245,8 @@ async def test_contact_form_submits_through_open311(client, app) -> None:
 
 async def test_channel_health_endpoint_and_metrics(client, app) -> None:
     app.state.health.failure("x", "1", "401: Unauthorized", credentials=True)
-    [h] = [h for h in (await client.get("/api/channel-health")).json() if h["channel"] == "x"]
+    internal = "http://127.0.0.1:8181"  # the internal listener: the public one answers 404
+    [h] = [h for h in (await client.get(f"{internal}/api/channel-health")).json() if h["channel"] == "x"]
     assert h["account_id"] == "1" and h["credentials_rejected"] is True and h["consecutive_failures"] == 1
-    metrics = (await client.get("/metrics")).text
+    metrics = (await client.get(f"{internal}/metrics")).text
     assert 'connectors_channel_credentials_rejected{account="1",channel="x"} 1.0' in metrics

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from civic_eventing.http_edge import RateLimiter
 from inbox.auth.principal import Principal
 from inbox.web import charts, csrf, dashboard, matching, queries, render
-from inbox.web.ratelimit import RateLimiter
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 

@@ -9,6 +9,7 @@ arrives: past it, the process logs what it was doing and exits."""
 import asyncio
 import logging
 import os
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -81,9 +82,32 @@ def _awaiting(coro) -> list[str]:
     return chain
 
 
-def serve(app, *, host: str, port: int, name: str, deadline_seconds: float | None = None) -> None:
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(app, *, host: str, port: int, name: str, deadline_seconds: float | None = None,
+          internal: tuple[str, int] | None = None) -> None:
     """Serve `app` until SIGTERM/SIGINT; open connections (server-sent event streams among them) get a third of
-    the deadline to finish, the lifespan shutdown the rest, and the process exits by the deadline regardless."""
+    the deadline to finish, the lifespan shutdown the rest, and the process exits by the deadline regardless.
+
+    `internal` is a second listener (host, port) for the routes kept off the public one (`http_edge.InternalOnly`
+    tells them apart by the port that accepted the connection). uvicorn applies no proxy headers: whom to
+    believe about the client's address is `http_edge.client_address`'s decision (configured trusted proxies)."""
     deadline = deadline_seconds if deadline_seconds is not None else stop_deadline_seconds()
-    config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=max(1, int(deadline / 3)))
-    DeadlineServer(config, name=name, deadline_seconds=deadline).run()
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=max(1, int(deadline / 3)),
+                            proxy_headers=False, server_header=False)
+    server = DeadlineServer(config, name=name, deadline_seconds=deadline)
+    if internal is None or tuple(internal) == (host, port):
+        server.run()
+        return
+    sockets = [_bind(host, port), _bind(*internal)]
+    try:
+        server.run(sockets=sockets)
+    finally:
+        for sock in sockets:
+            sock.close()

@@ -11,7 +11,9 @@ from connectors.main import create_app
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s connectors %(levelname)s %(name)s: %(message)s")
     settings = load_settings()
-    serve(create_app(settings), host=settings.host, port=settings.port, name="connectors")
+    # Platforms and citizens reach `port`; metrics, channel health and the API description only `internal_port`.
+    serve(create_app(settings), host=settings.host, port=settings.port, name="connectors",
+          internal=(settings.internal_host, settings.internal_port))
 
 
 if __name__ == "__main__":

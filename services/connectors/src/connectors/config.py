@@ -156,6 +156,33 @@ class Settings(BaseSettings):
     silence_ratio: float = Field(default=0.2, description="An hour with at most this share of the usual inbound is silent.")
     silence_minimum_usual: float = Field(default=10.0, description="Accounts usually quieter than this per hour are not watched for silence.")
     silence_baseline_weeks: int = Field(default=4, description="Weeks of the same hour that make the usual level.")
+    # Security at the edge (README "Security"): listeners, request limits, anti-automation.
+    internal_host: str = Field(default="127.0.0.1", description="Address of the internal listener (metrics, channel "
+                               "health, API description); keep it off the internet.")
+    internal_port: int = Field(default=8181, description="Port of the internal listener; the public port (`port`) "
+                               "answers 404 for internal routes.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Addresses or networks of reverse proxies whose `X-Forwarded-For` is believed "
+        "(e.g. `[\"10.0.0.0/8\"]`); empty: the header is ignored and the peer address counts.")
+    max_body_bytes: int = Field(default=64 * 1024, description="Largest request body on routes without their own limit.")
+    body_limits: dict[str, int] = Field(
+        default_factory=lambda: {"/webhooks/meta": 4 * 1024 * 1024, "/webhooks/x": 1024 * 1024,
+                                 "/webhooks/twilio": 64 * 1024, "/webhooks/email": 32 * 1024 * 1024},
+        description="Per path prefix body limits in bytes: Meta batches up to 1000 updates; Mailgun forwards messages "
+        "up to 25 MB with their attachments as multipart.")
+    max_form_fields: int = Field(default=256, description="Most fields (or multipart parts) in one form body.")
+    max_json_depth: int = Field(default=32, description="Deepest nesting of a JSON body.")
+    webform_posts_per_address: int = Field(
+        default=10, description="Contact-form submissions accepted per client address per `webform_window_seconds`.")
+    open311_posts_per_address: int = Field(
+        default=60, description="Open311 `POST /requests` accepted per client address per `webform_window_seconds`.")
+    webform_window_seconds: float = Field(default=600.0, description="Window of the web-form rate limits.")
+    contact_min_fill_seconds: float = Field(
+        default=3.0, description="A contact form sent sooner than this after it was shown is treated as automated.")
+    contact_max_fill_seconds: float = Field(default=86400.0, description="A contact form older than this is shown again.")
+    form_key: SecretStr | None = Field(
+        default=None, description="Key signing the contact form's start time and Open311 references (set the same on "
+        "every replica); unset: a random key per process, so a reference repeated after a restart is a new one.")
 
 
 def load_settings(**overrides: object) -> Settings:

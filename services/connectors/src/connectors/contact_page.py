@@ -2,6 +2,8 @@
 personal fields carry `autocomplete`, errors are listed in a summary at the top (linking to each field) and
 next to the field, and every value shown is escaped."""
 
+import base64
+import hashlib
 from html import escape
 
 from connectors.platforms.webform import MAX_DESCRIPTION, Service
@@ -13,6 +15,12 @@ input,select,textarea{font-size:1rem;width:100%;padding:.3em;border:2px solid #0
 .error{color:#d4351c;font-weight:bold;margin:0}[aria-invalid=true]{border-color:#d4351c}
 .visually-hidden{position:absolute;left:-10000px}
 button{margin-top:1.5em;font-size:1.1rem;padding:.5em 1em;background:#00703c;color:#fff;border:0}"""
+
+# Inline style only, by its hash: no script at all, nothing from elsewhere, never inside another site's frame.
+CSP = ("default-src 'none'; style-src 'sha256-" + base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+       + "'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+HEADERS = {"content-security-policy": CSP, "x-frame-options": "DENY", "cache-control": "no-store",
+           "referrer-policy": "no-referrer"}
 
 FIELDS = [  # name, label, hint, autocomplete, input type
     ("address_string", "Where is it?", "A street address or a description of the place.", "street-address", "text"),
@@ -42,14 +50,19 @@ def _hint_and_error(name: str, hint: str | None, errors: dict[str, str]) -> str:
     return out
 
 
-def form_page(services: list[Service], values: dict[str, str], errors: dict[str, str]) -> str:
-    """The form, filled with `values` and showing `errors` (field name -> message)."""
+def form_page(services: list[Service], values: dict[str, str], errors: dict[str, str], *, started: str) -> str:
+    """The form, filled with `values` and showing `errors` (field name -> message); `started` is the signed
+    time the form was shown (checked on submission with the honeypot field, see `webform_guard`)."""
     parts = ["<h1>Contact the council</h1>"]
     if errors:
         items = "".join(f'<li><a href="#{escape(name)}">{escape(message)}</a></li>' for name, message in errors.items())
         parts.append('<div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">'
                      f'<h2 id="error-summary-title">There is a problem</h2><ul>{items}</ul></div>')
-    parts.append('<form method="post" action="/contact" novalidate>')
+    parts.append('<form method="post" action="/contact" novalidate>'
+                 f'<input type="hidden" name="form_started" value="{escape(started)}">'
+                 # The honeypot: hidden from people and from assistive technology, never focusable.
+                 '<div class="visually-hidden" aria-hidden="true"><label for="website">Leave this empty</label>'
+                 '<input id="website" name="website" type="text" tabindex="-1" autocomplete="off" value=""></div>')
     chosen = values.get("service_code", "")
     options = '<option value="">Choose a category</option>' + "".join(
         f'<option value="{escape(s.code)}"{" selected" if s.code == chosen else ""}>{escape(s.name)}</option>'
@@ -77,6 +90,11 @@ def confirmation_page(reference: str, service_name: str) -> str:
             "Quote it if you contact us about this again.</p>"
             f'<p><a href="/open311/v2/requests/{escape(reference)}.json">Check its status</a></p>')
     return _page("Message received", body)
+
+
+def too_many_page(retry_seconds: int) -> str:
+    return _page("Too many messages", "<h1>Too many messages from your connection</h1>"
+                 f"<p>Your message was not sent. Please wait {retry_seconds // 60 + 1} minutes and try again.</p>")
 
 
 def unavailable_page() -> str:

@@ -10,6 +10,8 @@ from datetime import timedelta
 import httpx
 from civic_contracts import Channel
 from civic_eventing import KafkaRuntime, ops_router, setup_telemetry
+from civic_eventing.http_edge import InternalOnly, ResponseHeaders
+from civic_eventing.http_limits import BodyLimits, BodyPolicy
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
@@ -18,6 +20,7 @@ from pymongo import AsyncMongoClient
 
 from connectors import (
     contact_form,
+    contact_page,
     handlers,
     health,
     open311,
@@ -40,8 +43,13 @@ from connectors.polling.x_mentions import XMentionsPoller
 from connectors.polling.youtube_comments import YouTubeCommentsPoller
 from connectors.publishing import Publisher
 from connectors.silence import SilenceWatch
+from connectors.webform_guard import WebformGuard
 
 SERVICE = "connectors"
+# Answered only on the internal listener (`internal_port`): what platforms and citizens have no business reading.
+INTERNAL_PATHS = ("/metrics", "/api/channel-health", "/openapi.json")
+EDGE_HEADERS = {"x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "no-referrer",
+                "content-security-policy": "default-src 'none'; frame-ancestors 'none'"}
 log = logging.getLogger(__name__)
 
 
@@ -154,8 +162,11 @@ def create_app(
         description="Platform webhooks and pollers in (verified, normalised, published to Kafka); replies out.",
         version="0.2.0",
         lifespan=lifespan,
+        docs_url=None,  # no Swagger UI (it loads script from a CDN); the description is on the internal listener
+        redoc_url=None,
     )
     app.state.settings = settings
+    app.state.webform_guard = WebformGuard.create(settings)
     app.state.keeper = keeper
     app.state.publisher = publisher
     app.state.stores = stores
@@ -169,4 +180,10 @@ def create_app(
         app.include_router(module.router)
     app.include_router(ops_router(keeper=keeper, registry=kafka.registry, checks={"mongodb": mongo_check}))
     FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider, excluded_urls="healthz,metrics")
+    app.add_middleware(ResponseHeaders, rules=[("/contact", contact_page.HEADERS), ("/open311", {"cache-control": "no-store"}),
+                                               ("", EDGE_HEADERS)])
+    app.add_middleware(InternalOnly, paths=INTERNAL_PATHS, internal_port=settings.internal_port)
+    app.add_middleware(BodyLimits, policy=BodyPolicy(max_bytes=settings.max_body_bytes, routes=settings.body_limits,
+                                                     max_form_fields=settings.max_form_fields,
+                                                     max_json_depth=settings.max_json_depth))
     return app

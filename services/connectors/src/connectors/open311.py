@@ -13,6 +13,7 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from connectors import webform_guard
 from connectors.formdata import FormError, parse_form
 from connectors.platforms import webform
 from connectors.publishing import PublishFailed
@@ -33,7 +34,9 @@ async def submit(app, fields: dict[str, str]) -> webform.ServiceRequest:
     """Validates, stores and publishes one submission. Raises RequestError (the submitter's fault) or
     Unavailable (ours: retry)."""
     settings = app.state.settings
+    webform_guard.check_fields(fields)
     request = webform.validate(fields, {s.code: s for s in app.state.services})
+    request = dataclasses.replace(request, service_request_id=app.state.webform_guard.reference(request))
     raw = json.dumps({k: v for k, v in fields.items() if k != "api_key"}, ensure_ascii=False, sort_keys=True)
     try:
         stores = app.state.stores
@@ -59,6 +62,10 @@ async def services(request: Request) -> JSONResponse:
 
 @router.post("/requests.json", summary="Open311: create a service request")
 async def create_request(request: Request) -> JSONResponse:
+    guard = request.app.state.webform_guard
+    if (wait := guard.throttled(request, guard.open311)) is not None:
+        return JSONResponse([{"code": 429, "description": "too many requests from this address; retry later"}],
+                            status_code=429, headers={"Retry-After": str(int(wait) + 1)})
     try:
         form = parse_form(await request.body(), request.headers.get("content-type"))
     except FormError as exc:

@@ -24,13 +24,19 @@ def _secret(request: Request) -> str | None:
 
 
 @router.get("", summary="X CRC challenge")
-async def crc(request: Request, crc_token: str | None = Query(default=None, max_length=512)) -> Response:
+async def crc(request: Request, crc_token: str | None = Query(default=None, max_length=128)) -> Response:
+    """Answers only tokens shaped like X's short random ones (never JSON): the answer is the same HMAC as a
+    delivery signature, so signing arbitrary text would let anyone forge deliveries."""
     secret = _secret(request)
     if secret is None:
         return text("X webhook not configured", 403)
     if not crc_token:
         return text("crc_token is required", 400)
-    return JSONResponse(x.crc_response(crc_token, secret))
+    try:
+        return JSONResponse(x.crc_response(crc_token, secret))
+    except x.NotACrcToken as exc:
+        log.warning("x: CRC refused for a token that is not shaped like X's")
+        return text(str(exc), 400)
 
 
 async def _thread(request: Request, messages: list) -> list:

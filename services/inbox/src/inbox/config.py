@@ -41,8 +41,21 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Origins (scheme://host:port) allowed to make cookie-authenticated changes besides the API's own.",
     )
-    max_failed_logins: int = Field(default=5, description="Failed sign-ins in a row before an account is paused.")
-    login_pause_minutes: float = Field(default=5.0, description="How long an account is paused after too many failures.")
+    # Security at the edge (README "Security"): sign-in throttle, proxies, listeners, request limits.
+    signin_attempts_per_account_address: int = Field(
+        default=5, ge=1, description="Sign-in attempts at one username from one address per window (then 429).")
+    signin_attempts_per_address: int = Field(
+        default=30, ge=1, description="Unsuccessful sign-in attempts from one address (any usernames) per window.")
+    signin_window_minutes: float = Field(default=15.0, gt=0, description="The sign-in throttle's window.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Addresses or networks of reverse proxies whose `X-Forwarded-For` is believed "
+        "(e.g. `[\"10.0.0.0/8\"]`); empty: the header is ignored and the peer address counts.")
+    internal_host: str = Field(default="127.0.0.1", description="Address of the internal listener (metrics).")
+    internal_port: int = Field(default=8180, description="Port of the internal listener; `port` answers 404 for `/metrics`.")
+    max_body_bytes: int = Field(default=256 * 1024, description="Largest request body (JSON or form) the API and web app read.")
+    body_limits: dict[str, int] = Field(
+        default_factory=lambda: {"/api/auth/login": 16 * 1024, "/login": 16 * 1024},
+        description="Per path prefix body limits in bytes (sign-in needs little).")
     # OpenID Connect (optional): sign-in through the organisation's identity provider.
     oidc_issuer: str | None = Field(default=None, description="OIDC issuer URL; OIDC sign-in is off when unset.")
     oidc_client_id: str | None = Field(default=None, description="OIDC client id registered for Civic Inbox.")

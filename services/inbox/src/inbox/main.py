@@ -18,6 +18,7 @@ from inbox.adapters.mongo import ConversationReader
 from inbox.adapters.records import RecordReader
 from inbox.adapters.users import UserStore
 from inbox.admin import bootstrap
+from inbox.auth import edge
 from inbox.auth.oidc import OidcClient, OidcConfig
 from inbox.config import Settings
 
@@ -67,6 +68,7 @@ def create_app(
         "action is queued as a command and answered 202 with the id to follow at `GET /api/commands/{id}`.",
         version="0.2.0",
         lifespan=lifespan,
+        docs_url=None, redoc_url=None, openapi_url=None,  # the description is served to signed-in people (auth/edge)
     )
     app.state.settings = settings
     app.state.reader = ConversationReader(mongo, settings.database)
@@ -80,4 +82,5 @@ def create_app(
     app.include_router(ops_router(keeper=kafka.keeper, registry=kafka.registry, checks={"mongodb": mongo_check}))
     web.install(app)  # the web app: pages, static files, live updates (inbox/web)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider, excluded_urls="healthz,metrics")
+    edge.install(app, settings, mongo[settings.database])  # body limits, internal /metrics, headers, sign-in throttle
     return app

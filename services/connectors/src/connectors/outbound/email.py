@@ -5,6 +5,7 @@ the mailbox the citizen wrote to, and is titled `Re: <subject>`."""
 import httpx
 from civic_contracts.outbound import OutboundAction, OutboundCommand
 
+from connectors.outbound import ids
 from connectors.outbound.context import Context, json_or_empty, thread_of
 from connectors.outbound.errors import RateLimited, Rejected, Sent, Transient
 from connectors.platforms.email import reply_headers
@@ -30,20 +31,21 @@ async def send(ctx: Context, command: OutboundCommand) -> Sent:
         raise Rejected("unsupported_action", f"{command.action.value} is not possible on email")
     if settings.mailgun_api_key is None:
         raise Rejected("no_credentials", "no Mailgun API key configured", credentials=True)
+    ids.email_address(command.account_id, "mailbox")
     emails = ctx.stores.emails
     parent = (await emails.get(command.target_id) if command.target_id else None) or \
         await emails.get(thread_of(command.conversation_key))
     recipient = command.recipient_id or (parent.sender if parent else None)
     if not recipient:
         raise Rejected("no_recipient", "neither a recipient nor the message answered is known")
-    form = {"from": command.account_id, "to": recipient, "text": command.text or ""}
+    form = {"from": command.account_id, "to": ids.email_address(recipient, "recipient"), "text": command.text or ""}
     if parent is not None:
         headers = reply_headers(parent, command.subject)
         form.update({"subject": headers["Subject"], "h:In-Reply-To": headers["In-Reply-To"],
                      "h:References": headers["References"]})
     else:
         form["subject"] = command.subject or "Your message to us"
-    domain = settings.mailgun_domain or command.account_id.rsplit("@", 1)[-1]
+    domain = ids.mailgun_domain(settings.mailgun_domain or command.account_id.rsplit("@", 1)[-1])
     response = await ctx.client.post(f"{settings.mailgun_api_base_url.rstrip('/')}/v3/{domain}/messages", data=form,
                                      auth=("api", settings.mailgun_api_key.get_secret_value()))
     return Sent((check(ctx, response).get("id") or "").strip("<>") or None)

@@ -11,7 +11,7 @@ import httpx
 from civic_contracts import Channel
 from civic_contracts.outbound import OutboundAction, OutboundCommand
 
-from connectors.outbound import windows
+from connectors.outbound import ids, windows
 from connectors.outbound.context import Context, json_or_empty, thread_of
 from connectors.outbound.errors import OutsideWindow, RateLimited, Rejected, Sent, Transient
 
@@ -67,23 +67,27 @@ async def _post(ctx: Context, command: OutboundCommand, path: str, payload: dict
 
 async def send(ctx: Context, command: OutboundCommand) -> Sent:
     action, channel = command.action, command.channel
+    ids.meta_id(command.account_id, "account")
     target = command.target_id or thread_of(command.conversation_key)
     if action in (OutboundAction.HIDE_COMMENT, OutboundAction.UNHIDE_COMMENT) and channel is not Channel.MESSENGER:
         hidden = action is OutboundAction.HIDE_COMMENT
         field = "is_hidden" if channel is Channel.FACEBOOK else "hide"
-        check(ctx, await _post(ctx, command, f"/{target}", {field: hidden}))
+        check(ctx, await _post(ctx, command, f"/{ids.meta_id(target, 'comment')}", {field: hidden}))
         return Sent(target)
     if action is OutboundAction.PUBLIC_REPLY and channel is not Channel.MESSENGER:
         edge = "comments" if channel is Channel.FACEBOOK else "replies"
-        body = check(ctx, await _post(ctx, command, f"/{target}/{edge}", {"message": command.text or ""}))
+        body = check(ctx, await _post(ctx, command, f"/{ids.meta_id(target, 'comment')}/{edge}",
+                                      {"message": command.text or ""}))
         return Sent(body.get("id"))
     if action is OutboundAction.PRIVATE_REPLY and channel is not Channel.MESSENGER:
+        ids.meta_id(target, "comment")
         windows.private_reply(await ctx.stores.ledger.last_inbound(command.conversation_key), ctx.now())
         return await _messages(ctx, command, {"recipient": {"comment_id": target}, "message": {"text": command.text or ""}})
     if action is OutboundAction.DIRECT_MESSAGE and channel is not Channel.FACEBOOK:
+        recipient = ids.meta_id(command.recipient_id or thread_of(command.conversation_key).removeprefix("dm:"),
+                                "recipient")
         last = await ctx.stores.ledger.last_inbound(command.conversation_key)
         delivery = windows.meta_message(last, ctx.now(), human_agent=command.human_agent)
-        recipient = command.recipient_id or thread_of(command.conversation_key).removeprefix("dm:")
         payload = {"recipient": {"id": recipient}, "messaging_type": delivery.messaging_type,
                    "message": {"text": command.text or ""}}
         if delivery.tag:

@@ -6,7 +6,7 @@ import httpx
 from civic_contracts import Channel
 from civic_contracts.outbound import OutboundAction, OutboundCommand
 
-from connectors.outbound import windows
+from connectors.outbound import ids, windows
 from connectors.outbound.context import Context, json_or_empty, thread_of
 from connectors.outbound.errors import OutsideWindow, RateLimited, Rejected, Sent, Transient
 
@@ -35,15 +35,16 @@ async def send(ctx: Context, command: OutboundCommand) -> Sent:
     if not settings.twilio_account_sid or settings.twilio_auth_token is None:
         raise Rejected("no_credentials", "no Twilio account configured", credentials=True)
     prefix = "whatsapp:" if command.channel is Channel.WHATSAPP else ""
-    recipient = command.recipient_id or thread_of(command.conversation_key)
-    form = {"To": prefix + recipient.removeprefix("whatsapp:"), "From": prefix + command.account_id}
+    recipient = ids.twilio_number(command.recipient_id or thread_of(command.conversation_key), "recipient")
+    form = {"To": prefix + recipient, "From": prefix + ids.twilio_number(command.account_id, "sending number")}
     if command.channel is Channel.WHATSAPP:
         last = await ctx.stores.ledger.last_inbound(command.conversation_key)
         template = windows.whatsapp(last, ctx.now(), template=command.template)
         form.update({"ContentSid": template} if template else {"Body": command.text or ""})
     else:
         form["Body"] = command.text or ""
-    url = f"{settings.twilio_api_base_url.rstrip('/')}/2010-04-01/Accounts/{settings.twilio_account_sid}/Messages.json"
+    sid = ids.twilio_account_sid(settings.twilio_account_sid)
+    url = f"{settings.twilio_api_base_url.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
     response = await ctx.client.post(url, data=form,
                                      auth=(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value()))
     return Sent(check(ctx, response).get("sid"))

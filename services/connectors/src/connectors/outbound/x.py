@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import httpx
 from civic_contracts.outbound import OutboundAction, OutboundCommand
 
+from connectors.outbound import ids
 from connectors.outbound.context import Context, json_or_empty, thread_of
 from connectors.outbound.errors import RateLimited, Rejected, Sent, Transient
 
@@ -48,13 +49,15 @@ async def _call(ctx: Context, command: OutboundCommand, method: str, path: str, 
 
 async def send(ctx: Context, command: OutboundCommand) -> Sent:
     action = command.action
+    ids.x_id(command.account_id, "account")
     if action is OutboundAction.PUBLIC_REPLY:
-        target = command.target_id or thread_of(command.conversation_key)
+        target = ids.x_id(command.target_id or thread_of(command.conversation_key), "post to reply to")
         body = await _call(ctx, command, "POST", "/2/tweets",
                            {"text": command.text or "", "reply": {"in_reply_to_tweet_id": target}})
         return Sent((body.get("data") or {}).get("id"))
     if action in (OutboundAction.PRIVATE_REPLY, OutboundAction.DIRECT_MESSAGE):
-        recipient = command.recipient_id or thread_of(command.conversation_key).removeprefix("dm:")
+        recipient = ids.x_id(command.recipient_id or thread_of(command.conversation_key).removeprefix("dm:"),
+                             "DM recipient")
         body = await _call(ctx, command, "POST", f"/2/dm_conversations/with/{recipient}/messages",
                            {"text": command.text or ""})
         return Sent((body.get("data") or {}).get("dm_event_id"))
@@ -62,7 +65,7 @@ async def send(ctx: Context, command: OutboundCommand) -> Sent:
         body = await _call(ctx, command, "POST", "/2/tweets", {"text": command.text or ""})
         return Sent((body.get("data") or {}).get("id"))
     if action in (OutboundAction.HIDE_COMMENT, OutboundAction.UNHIDE_COMMENT) and command.target_id:
-        await _call(ctx, command, "PUT", f"/2/tweets/{command.target_id}/hidden",
+        await _call(ctx, command, "PUT", f"/2/tweets/{ids.x_id(command.target_id, 'post to hide')}/hidden",
                     {"hidden": action is OutboundAction.HIDE_COMMENT})
         return Sent(command.target_id)
     raise Rejected("unsupported_action", f"{action.value} is not possible on x without a target")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from civic_contracts.outbound import OutboundAction, OutboundCommand
 
+from connectors.outbound import ids
 from connectors.outbound.context import Context, json_or_empty, thread_of
 from connectors.outbound.errors import RateLimited, Rejected, Sent, Transient
 
@@ -49,14 +50,15 @@ async def send(ctx: Context, command: OutboundCommand) -> Sent:
     headers = {"Authorization": f"Bearer {token.get_secret_value()}"}
     if command.action is OutboundAction.PUBLIC_REPLY:
         # Replies attach to the top-level comment, which names the thread.
-        parent = thread_of(command.conversation_key)
+        parent = ids.youtube_id(thread_of(command.conversation_key), "comment to reply to")
         response = await ctx.client.post(f"{base}/comments", params={"part": "snippet"}, headers=headers,
                                          json={"snippet": {"parentId": parent, "textOriginal": command.text or ""}})
         return Sent(check(ctx, response).get("id"))
     if command.action in (OutboundAction.HIDE_COMMENT, OutboundAction.UNHIDE_COMMENT) and command.target_id:
         status = "heldForReview" if command.action is OutboundAction.HIDE_COMMENT else "published"
         response = await ctx.client.post(f"{base}/comments/setModerationStatus", headers=headers,
-                                         params={"id": command.target_id, "moderationStatus": status})
+                                         params={"id": ids.youtube_id(command.target_id, "comment"),
+                                                 "moderationStatus": status})
         check(ctx, response)
         return Sent(command.target_id)
     raise Rejected("unsupported_action", f"{command.action.value} is not possible on youtube")

@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from datetime import UTC, datetime
 
 from civic_contracts import Attachment, Author, Channel, InboundMessage, MessageKind
@@ -17,6 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from connectors.platforms import PayloadError
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
+# X's CRC tokens are short random tokens (letters, digits and base64 punctuation). The CRC answer is the same
+# HMAC as a delivery signature, so anything else (above all a JSON delivery) is refused: the GET must never
+# become a signing oracle.
+CRC_TOKEN = re.compile(r"^[A-Za-z0-9_\-+/=.]{1,128}$")
 TWEET_TIME = "%a %b %d %H:%M:%S %z %Y"  # "Mon May 19 14:01:46 +0000 2025"
 
 
@@ -24,8 +29,26 @@ def _digest(key: str, message: bytes) -> str:
     return "sha256=" + base64.b64encode(hmac.new(key.encode(), message, hashlib.sha256).digest()).decode()
 
 
+class NotACrcToken(ValueError):
+    """A `crc_token` that is not shaped like X's: signing it could forge a delivery."""
+
+
+def crc_token_valid(crc_token: str) -> bool:
+    """True for a token shaped like X's (up to 128 characters of letters, digits and `-_+/=.`) that is not JSON
+    of any kind: no delivery, no number, nothing a parser would accept as a body."""
+    if not CRC_TOKEN.fullmatch(crc_token):
+        return False
+    try:
+        json.loads(crc_token)
+    except ValueError:
+        return True
+    return False
+
+
 def crc_response(crc_token: str, consumer_secret: str) -> dict[str, str]:
-    """The JSON body answering X's CRC GET."""
+    """The JSON body answering X's CRC GET. Raises NotACrcToken for anything not shaped like X's tokens."""
+    if not crc_token_valid(crc_token):
+        raise NotACrcToken("crc_token must be at most 128 letters, digits or -_+/=. and not JSON")
     return {"response_token": _digest(consumer_secret, crc_token.encode())}
 
 
@@ -44,27 +67,30 @@ class _Loose(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+X_ID = r"^[0-9]{1,19}$"  # user and post ids: decimal strings (PLATFORMS.md 2e)
+
+
 class _User(_Loose):
-    id_str: str
+    id_str: str = Field(pattern=X_ID)
     name: str | None = None
     screen_name: str | None = None
 
 
 class _Tweet(_Loose):
-    id_str: str
+    id_str: str = Field(pattern=X_ID)
     created_at: str
     text: str | None = None
     full_text: str | None = None
     truncated: bool = False
     extended_tweet: dict | None = None
-    in_reply_to_status_id_str: str | None = None
+    in_reply_to_status_id_str: str | None = Field(default=None, pattern=X_ID)
     user: _User
     retweeted_status: dict | None = None
     entities: dict | None = None
 
 
 class _MessageCreate(_Loose):
-    sender_id: str
+    sender_id: str = Field(pattern=X_ID)
     target: dict = Field(default_factory=dict)
     message_data: dict = Field(default_factory=dict)
 
@@ -77,7 +103,7 @@ class _DmEvent(_Loose):
 
 
 class _Activity(_Loose):
-    for_user_id: str
+    for_user_id: str = Field(pattern=X_ID)
     tweet_create_events: list[_Tweet] = Field(default_factory=list)
     direct_message_events: list[_DmEvent] = Field(default_factory=list)
     users: dict[str, dict] = Field(default_factory=dict)

@@ -40,7 +40,7 @@ async def audit(
     request: Request, principal: Supervisor,
     conversation_key: ConversationFilter = None, actor: ActorFilter = None,
     action: ActionFilter = None, since: Since = None, until: Until = None,
-    page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1, page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> AuditPage:
     query = _query(request, conversation_key, actor, action, since, until)
     items, total = await request.app.state.records.audit_page(query, page=page, page_size=page_size)

@@ -1,15 +1,15 @@
 """Signing in with a local account (Argon2id password hashes, a server-side session in an HttpOnly,
 SameSite=Lax cookie), signing out, who am I, and personal API tokens for API clients (Bearer)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
 from inbox.auth.deps import CurrentPrincipal
-from inbox.auth.passwords import hash_password, needs_rehash, verify_password
 from inbox.auth.principal import Principal
+from inbox.auth.signin import sign_in
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -55,21 +55,11 @@ def set_session_cookie(request: Request, response: Response, session: str) -> No
 
 
 @router.post("/login", response_model=Me, summary="Sign in with a username and password",
-             responses={401: {"description": "Wrong username or password."}, 429: {"description": "Paused after failures."}})
+             responses={401: {"description": "Wrong username or password."},
+                        429: {"description": "Too many attempts from this address (Retry-After says when to retry)."}})
 async def login(request: Request, response: Response, body: Login) -> Me:
     users, settings = request.app.state.users, request.app.state.settings
-    user = await users.get(body.username)
-    paused = (user or {}).get("paused_until")
-    if paused is not None and paused > datetime.now(UTC):
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many failed sign-ins; try again in a few minutes")
-    ok = verify_password((user or {}).get("password_hash"), body.password)
-    if not ok or user is None or user.get("active") is False:
-        if user is not None:
-            await users.failed_login(user["_id"], limit=settings.max_failed_logins,
-                                     pause=timedelta(minutes=settings.login_pause_minutes))
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
-    if needs_rehash(user["password_hash"]):
-        await users.set_password_hash(user["_id"], hash_password(body.password))
+    user = await sign_in(request, body.username, body.password)  # throttled, off-loop hashing (inbox.auth.signin)
     await users.good_login(user["_id"])
     session = await users.open_session(user["_id"], hours=settings.session_hours)
     set_session_cookie(request, response, session)

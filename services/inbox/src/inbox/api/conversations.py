@@ -35,7 +35,7 @@ async def list_conversations(
     channel: Annotated[Channel | None, Query(description="Channel.")] = None,
     assignee: Annotated[str | None, Query(max_length=64, description="User id, or `me`.")] = None,
     urgency: Annotated[Literal["critical", "high", "normal"] | None, Query(description="Urgency.")] = None,
-    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")] = 1,
     page_size: Annotated[int, Query(ge=1, le=100, description="Conversations per page.")] = 25,
 ) -> ConversationPage:
     if department is not None and not principal.all_departments and department not in principal.departments:

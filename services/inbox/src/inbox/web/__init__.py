@@ -2,7 +2,7 @@
 agents' API (its sign-in, roles and actions), with live updates from Kafka.
 
 `install(app)` adds it to the inbox FastAPI app: the page routes, `/static`, the security headers, the
-live-event hub (started and stopped with the app) and the sign-in rate limits."""
+live-event hub (started and stopped with the app). Sign-in is throttled by the API's own throttle."""
 
 from contextlib import asynccontextmanager
 
@@ -27,7 +27,6 @@ from inbox.web import (
 from inbox.web.config import WebSettings, load_web_settings
 from inbox.web.inbox_index import InboxIndex
 from inbox.web.live import LiveHub
-from inbox.web.ratelimit import RateLimiter
 from inbox.web.session import SignInRequired, sign_in_required
 
 ROUTERS = (views_auth.router, views_inbox.router, views_actions.router, views_conversation.router,
@@ -72,10 +71,6 @@ def install(app: FastAPI, settings: WebSettings | None = None) -> None:
     settings = settings or load_web_settings()
     inbox_settings = app.state.settings
     app.state.web_settings = settings
-    app.state.web_login_limits = {
-        "address": RateLimiter(settings.login_attempts_per_address, settings.login_window_seconds),
-        "user": RateLimiter(settings.login_attempts_per_user, settings.login_window_seconds),
-    }
     hub = index = None
     if settings.live_enabled:
         hub = LiveHub(bootstrap_servers=inbox_settings.kafka_bootstrap_servers,

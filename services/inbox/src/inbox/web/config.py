@@ -17,12 +17,10 @@ class WebSettings(BaseSettings):
         default="http://127.0.0.1:16686/trace/{trace_id}",
         description="Link to a trace in the trace UI; `{trace_id}` is replaced (Jaeger's default shown).",
     )
-    connectors_url: str = Field(default="http://127.0.0.1:8081",
-                                description="Base URL of a connectors process, for `GET /api/channel-health`.")
+    connectors_url: str = Field(default="http://127.0.0.1:8181",
+                                description="Base URL of a connectors process's internal listener, for "
+                                "`GET /api/channel-health`.")
     page_size: int = Field(default=50, ge=5, le=200, description="Conversations per inbox page.")
-    login_attempts_per_address: int = Field(default=20, ge=1, description="Sign-in attempts per client address per window.")
-    login_attempts_per_user: int = Field(default=5, ge=1, description="Sign-in attempts per username per window.")
-    login_window_seconds: float = Field(default=300.0, gt=0, description="The sign-in rate limit's window.")
     live_enabled: bool = Field(default=True, description="Follow `conversation.event.v1` and stream it to browsers.")
     live_buffer: int = Field(default=2000, ge=10, description="Recent events kept for browsers that reconnect.")
     index_enabled: bool = Field(default=True, description="Keep the inbox list in memory, fed by live events (needs live).")

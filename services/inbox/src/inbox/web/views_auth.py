@@ -1,5 +1,6 @@
-"""Signing in and out of the web app, through the agents' API's own sign-in (the same Argon2id check,
-account pause, session and cookie); the form adds a CSRF token and a rate limit per address and username."""
+"""Signing in and out of the web app, through the agents' API's own sign-in (the same Argon2id check, the
+same throttle per address and per account from that address, session and cookie); the form adds a CSRF
+token. Unknown usernames and wrong passwords get the same page, and so do throttled attempts at either."""
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
@@ -53,13 +54,6 @@ async def login(request: Request) -> Response:
     username, next_url = form.get("username", "").strip(), safe_next(form.get("next"))
     if not csrf.check_login(request, form):
         return login_page(request, error=csrf.EXPIRED, username=username, next_url=next_url, status_code=403)
-    limits = request.app.state.web_login_limits
-    address = request.client.host if request.client else "unknown"
-    for limiter, key in ((limits["address"], f"address:{address}"), (limits["user"], f"user:{username.lower()}")):
-        wait = limiter.hit(key)
-        if wait is not None:
-            return login_page(request, error=f"Too many sign-in attempts. Try again in {int(wait) + 1} seconds.",
-                              username=username, next_url=next_url, status_code=429, retry_after=wait)
     holder = Response()
     try:
         body = api_auth.Login(username=username, password=form.get("password", ""))
@@ -68,10 +62,13 @@ async def login(request: Request) -> Response:
         return login_page(request, error="Enter your username and password.", username=username, next_url=next_url,
                           status_code=400)
     except HTTPException as exc:
-        message = ("Too many failed sign-ins for this account. Try again in a few minutes."
-                   if exc.status_code == status.HTTP_429_TOO_MANY_REQUESTS else "The username or password is wrong.")
-        return login_page(request, error=message, username=username, next_url=next_url, status_code=exc.status_code)
-    limits["user"].reset(f"user:{username.lower()}")
+        if exc.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+            wait = float((exc.headers or {}).get("Retry-After", "60"))
+            minutes = max(1, round(wait / 60))
+            return login_page(request, error=f"Too many sign-in attempts. Try again in {minutes} minute{'s' * (minutes > 1)}.",
+                              username=username, next_url=next_url, status_code=429, retry_after=wait)
+        return login_page(request, error="The username or password is wrong.", username=username, next_url=next_url,
+                          status_code=exc.status_code)
     response = RedirectResponse(next_url, status_code=303)
     for name, value in holder.raw_headers:
         if name == b"set-cookie":

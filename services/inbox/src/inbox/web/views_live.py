@@ -4,9 +4,10 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from inbox.auth.deps import current_principal
 from inbox.auth.principal import Principal
 from inbox.web.live import LiveHub
 from inbox.web.session import WebPrincipal
@@ -16,8 +17,13 @@ SESSION_RECHECK_SECONDS = 60.0
 
 
 async def still_signed_in(request: Request) -> bool:
-    session = request.cookies.get(request.app.state.settings.session_cookie)
-    return bool(session) and await request.app.state.users.session_user(session) is not None
+    """The stream's credentials (session cookie or bearer token) still sign someone in: not signed out,
+    revoked or expired."""
+    try:
+        await current_principal(request)
+    except HTTPException:
+        return False
+    return True
 
 
 async def stream(request: Request, hub: LiveHub, principal: Principal, after: int | None) -> AsyncIterator[str]:
@@ -29,7 +35,7 @@ async def stream(request: Request, hub: LiveHub, principal: Principal, after: in
         yield f"retry: 3000\nevent: hello\ndata: {json.dumps({'seq': hub.seq})}\n\n"
         while not sub.overflowed:
             if loop.time() >= recheck_at:
-                if principal.auth == "session" and not await still_signed_in(request):
+                if not await still_signed_in(request):
                     yield "event: signed-out\ndata: {}\n\n"
                     return
                 recheck_at = loop.time() + SESSION_RECHECK_SECONDS
