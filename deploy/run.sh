@@ -244,15 +244,16 @@ I="http://127.0.0.1:$INBOX_PORT" C="http://127.0.0.1:$CONNECTORS_PORT"
 cat <<MSG
 
 Civic Inbox is running.
-  Inbox API          $I/api/conversations   (OpenAPI: $I/docs)
+  Inbox API          $I/api/conversations   (OpenAPI, signed in: $I/openapi.json)
   Meta webhook       $C/webhooks/meta   (also /webhooks/x, /webhooks/twilio, /webhooks/email)
   Web forms          $C/contact   Open311: $C/open311/v2/services.json
-  Channel health     $C/api/channel-health
+  Channel health     http://127.0.0.1:$((CONNECTORS_PORT + 1000))/api/channel-health   (internal listener; :$CONNECTORS_PORT faces the internet)
   Duty alerts        http://127.0.0.1:$NOTIFIER_PORT/api/alerts   (SMS, email and Slack land in the sandbox's /_sandbox/sent)
   Platform sandbox   ${SANDBOX_URL}/docs   (what was sent: ${SANDBOX_URL}/_sandbox/sent)
   Traces (Jaeger)    $( [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && echo "http://127.0.0.1:$TRACE_UI_PORT/  (each message's trace: the Trace link on its conversation page)" || echo "off")
   Health             :$INBOX_PORT inbox, :$CONNECTORS_PORT connectors, :$TRIAGE_PORT triage, :$RESPONDER_PORT responder,
-                     :$NOTIFIER_PORT notifier  (/healthz, /metrics)
+                     :$NOTIFIER_PORT notifier  (/healthz, /metrics; inbox's and connectors' /metrics on their
+                     internal listeners, port + 1000)
   Kafka              ${KAFKA_BOOTSTRAP_SERVERS}      MongoDB wire (FerretDB)  ${MONGODB_URI}
   Logs               $LOG/   (pids: $RUN/)
   Sign in (demo)     admin / $DEMO_ADMIN_PASSWORD    supervisor / $DEMO_SUPERVISOR_PASSWORD

@@ -5,7 +5,6 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from civic_eventing.http_limits import BodyLimits, BodyPolicy
 from inbox.config import Settings as InboxSettings
 from inbox.main import create_app as inbox_app
 from security_support import client_for, connectors_app, payload, signed_meta, signed_twilio
@@ -112,21 +111,3 @@ async def test_every_inbox_api_route_has_the_body_limit(inbox) -> None:
         response = await c.post("/api/conversations/k/reply", content=b'{"text":"' + b"x" * (300 * 1024) + b'"}',
                                  headers={"Content-Type": "application/json"})
     assert response.status_code == 413
-
-
-async def test_the_middleware_never_calls_the_app_for_a_refused_body() -> None:
-    calls = []
-
-    async def app(scope, receive, send):
-        calls.append(await receive())
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"ok"})
-
-    limited = BodyLimits(app, policy=BodyPolicy(max_bytes=10, routes={"/big": 100}))
-    async with client_for(limited) as c:
-        assert (await c.post("/small", content=b"x" * 11)).status_code == 413
-        assert (await c.post("/small", content=streamed(b"x" * 11, size=4))).status_code == 413
-        assert calls == []
-        assert (await c.post("/big", content=b"x" * 11)).status_code == 200
-        assert (await c.post("/small", content=b"x" * 10)).status_code == 200
-    assert [m["body"] for m in calls] == [b"x" * 11, b"x" * 10]
