@@ -245,7 +245,7 @@ async def test_contact_form_submits_through_open311(client, app) -> None:
 
 async def test_channel_health_endpoint_and_metrics(client, app) -> None:
     app.state.health.failure("x", "1", "401: Unauthorized", credentials=True)
-    internal = "http://127.0.0.1:8181"  # the internal listener: the public one answers 404
+    internal = "http://127.0.0.1:9081"  # the internal listener: the public one answers 404
     [h] = [h for h in (await client.get(f"{internal}/api/channel-health")).json() if h["channel"] == "x"]
     assert h["account_id"] == "1" and h["credentials_rejected"] is True and h["consecutive_failures"] == 1
     metrics = (await client.get(f"{internal}/metrics")).text

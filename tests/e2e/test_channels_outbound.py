@@ -75,7 +75,7 @@ async def test_messenger_reply_delivered_twice_is_sent_once(system: System, acco
     assert len(calls) == 1
     assert calls[0]["body"]["recipient"] == {"id": psid} and calls[0]["body"]["messaging_type"] == "RESPONSE"
     assert sent["platform_message_id"] == calls[0]["id"] and sent["channel"] == "messenger"
-    health = {(h["channel"], h["account_id"]): h for h in (await system.connectors.get("http://connectors.test:8181/api/channel-health")).json()}
+    health = {(h["channel"], h["account_id"]): h for h in (await system.connectors.get("http://connectors.test:9081/api/channel-health")).json()}
     assert health[("messenger", page)]["last_success_at"] is not None
     published = await find_records(system.infra.kafka_bootstrap_servers, CHANNEL_HEALTH.name,
                                    lambda v: v.get("channel") == "messenger" and v.get("last_success_at"), timeout=20)

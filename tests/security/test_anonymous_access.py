@@ -83,7 +83,7 @@ async def test_every_connectors_route_is_public_by_design_or_refuses() -> None:
 
 async def test_internal_routes_answer_on_the_internal_listener_only() -> None:
     app = connectors_app()
-    async with client_for(app, base_url="http://127.0.0.1:8181") as internal:
+    async with client_for(app, base_url="http://127.0.0.1:9081") as internal:
         assert (await internal.get("/api/channel-health")).status_code == 200
         assert (await internal.get("/metrics")).status_code == 200
         assert (await internal.get("/openapi.json")).json()["info"]["title"] == "Civic Inbox connectors"

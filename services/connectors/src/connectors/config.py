@@ -7,7 +7,7 @@ JSON objects in the environment: `{"<account id>": "<token>"}`."""
 from pathlib import Path
 
 from civic_contracts import Channel
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -159,8 +159,8 @@ class Settings(BaseSettings):
     # Security at the edge (README "Security"): listeners, request limits, anti-automation.
     internal_host: str = Field(default="127.0.0.1", description="Address of the internal listener (metrics, channel "
                                "health, API description); keep it off the internet.")
-    internal_port: int = Field(default=8181, description="Port of the internal listener; the public port (`port`) "
-                               "answers 404 for internal routes.")
+    internal_port: int | None = Field(default=None, description="Port of the internal listener (default: `port` + "
+                                      "1000, so replicas on port + 100n never collide); `port` answers 404 for internal routes.")
     trusted_proxies: list[str] = Field(
         default_factory=list, description="Addresses or networks of reverse proxies whose `X-Forwarded-For` is believed "
         "(e.g. `[\"10.0.0.0/8\"]`); empty: the header is ignored and the peer address counts.")
@@ -183,6 +183,13 @@ class Settings(BaseSettings):
     form_key: SecretStr | None = Field(
         default=None, description="Key signing the contact form's start time and Open311 references (set the same on "
         "every replica); unset: a random key per process, so a reference repeated after a restart is a new one.")
+
+
+    @model_validator(mode="after")
+    def _internal_port(self) -> "Settings":
+        if self.internal_port is None:
+            self.internal_port = self.port + 1000
+        return self
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -1,6 +1,6 @@
 """Inbox settings, read from the environment (prefix `INBOX_`) when `load_settings` is called."""
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,7 +51,8 @@ class Settings(BaseSettings):
         default_factory=list, description="Addresses or networks of reverse proxies whose `X-Forwarded-For` is believed "
         "(e.g. `[\"10.0.0.0/8\"]`); empty: the header is ignored and the peer address counts.")
     internal_host: str = Field(default="127.0.0.1", description="Address of the internal listener (metrics).")
-    internal_port: int = Field(default=8180, description="Port of the internal listener; `port` answers 404 for `/metrics`.")
+    internal_port: int | None = Field(default=None, description="Port of the internal listener (default: `port` + 1000); "
+                                      "`port` answers 404 for `/metrics`.")
     max_body_bytes: int = Field(default=256 * 1024, description="Largest request body (JSON or form) the API and web app read.")
     body_limits: dict[str, int] = Field(
         default_factory=lambda: {"/api/auth/login": 16 * 1024, "/login": 16 * 1024},
@@ -73,6 +74,13 @@ class Settings(BaseSettings):
         description="Staff accounts to create at start-up if missing: `user:role:password[:departments]` entries "
         "separated by `;` (departments comma-separated, `*` for all).",
     )
+
+
+    @model_validator(mode="after")
+    def _internal_port(self) -> "Settings":
+        if self.internal_port is None:
+            self.internal_port = self.port + 1000
+        return self
 
 
 def load_settings(**overrides: object) -> Settings:

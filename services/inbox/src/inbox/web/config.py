@@ -17,7 +17,7 @@ class WebSettings(BaseSettings):
         default="http://127.0.0.1:16686/trace/{trace_id}",
         description="Link to a trace in the trace UI; `{trace_id}` is replaced (Jaeger's default shown).",
     )
-    connectors_url: str = Field(default="http://127.0.0.1:8181",
+    connectors_url: str = Field(default="http://127.0.0.1:9081",
                                 description="Base URL of a connectors process's internal listener, for "
                                 "`GET /api/channel-health`.")
     page_size: int = Field(default=50, ge=5, le=200, description="Conversations per inbox page.")
