@@ -169,7 +169,7 @@ async def test_a_silenced_account_is_flagged_and_ops_are_told(system: System) ->
     raised = await silence.check(now)
     [alert] = [a for a in raised if a.account_id == account and a.channel.value == "facebook"]
     assert alert.kind.value == "channel_silent" and alert.data["observed"] == 0 and alert.data["usual"] == 40.5
-    health = {(h["channel"], h["account_id"]): h for h in (await system.connectors.get("/api/channel-health")).json()}
+    health = {(h["channel"], h["account_id"]): h for h in (await system.connectors.get("http://connectors.test:9081/api/channel-health")).json()}
     flagged = health[("facebook", account)]
     assert flagged["silent"] is True and flagged["inbound_usual"] == 40.5 and "silent" in flagged["detail"]
     assert health[("messenger", account)]["silent"] is False  # no history: not watched
