@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PACKAGES := contracts eventing services/connectors services/triage services/responder services/inbox services/sandbox services/notifier
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv browser-tools run test test-unit test-all lint k8s bench triage-model infra-up infra-down infra-status contracts asyncapi clean
+.PHONY: help venv browser-tools trace-viewer run test test-unit test-all lint k8s faults bench triage-model infra-up infra-down infra-status contracts asyncapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -24,8 +24,14 @@ $(STAMP): requirements.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 run: venv ## Run everything: Kafka, FerretDB, every service and sample traffic (Ctrl-C stops it all)
 	@bash deploy/run.sh
 
-test: venv browser-tools ## Unit, integration, end-to-end and browser tests (starts its own Kafka and FerretDB on test ports)
+test: venv browser-tools trace-viewer ## Unit, integration, end-to-end and browser tests (starts its own Kafka and FerretDB on test ports)
 	$(PY) -m pytest
+
+trace-viewer: ## Build the local trace store and viewer (Jaeger v2, with go) once; cached under .local
+	@bash deploy/tracing.sh path >/dev/null
+
+faults: venv trace-viewer ## The long fault suite: 2,400 messages and replies while services, Kafka and the store fail
+	FAULTS_FULL=1 $(PY) -m pytest tests/faults -s -q
 
 browser-tools: ## Chromium (apt) and axe-core (npm) for the browser tests, when missing
 	@bash deploy/browser.sh

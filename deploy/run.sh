@@ -7,9 +7,9 @@
 #
 # Ports (environment, defaults in brackets): INBOX_PORT [8080], CONNECTORS_PORT [8081], TRIAGE_PORT [8082],
 # RESPONDER_PORT [8083], NOTIFIER_PORT [8084], SANDBOX_PORT [8090], KAFKA_PORT [9092], KAFKA_CONTROLLER_PORT
-# [9093], MONGO_PORT [27017], FERRETDB_DEBUG_PORT [8088], TRACE_UI_PORT [16686], OTLP_HTTP_PORT [4318] (and
-# Jaeger's own JAEGER_*_PORT, see deploy/tracing.sh). Also: <SERVICE>_REPLICAS (triage, responder, connectors,
-# notifier, inbox; [1]:
+# [9093], MONGO_PORT [27017], FERRETDB_DEBUG_PORT [8088], TRACE_UI_PORT [16686], OTLP_HTTP_PORT [4318],
+# OTLP_GRPC_PORT [4317], JAEGER_HEALTH_PORT [13133], JAEGER_QUERY_GRPC_PORT [16685] (Jaeger: deploy/jaeger.yaml).
+# Also: <SERVICE>_REPLICAS (triage, responder, connectors, notifier, inbox; [1]:
 # replica n listens on the port + REPLICA_PORT_STEP*(n-1), step [100]), CIVIC_RUN_TRAFFIC [1] (0: no sample
 # traffic), CIVIC_RUN_TRACING [1] (0: no Jaeger), CIVIC_LOCAL_DIR [.local].
 set -euo pipefail
@@ -33,7 +33,7 @@ TRACING="${CIVIC_RUN_TRACING:-1}"
 # Jaeger's ports (deploy/tracing.sh reads the same variables).
 export TRACE_UI_PORT="${TRACE_UI_PORT:-16686}" OTLP_HTTP_PORT="${OTLP_HTTP_PORT:-4318}"
 export OTLP_GRPC_PORT="${OTLP_GRPC_PORT:-4317}" JAEGER_HEALTH_PORT="${JAEGER_HEALTH_PORT:-13133}"
-export JAEGER_METRICS_PORT="${JAEGER_METRICS_PORT:-8888}"
+export JAEGER_QUERY_GRPC_PORT="${JAEGER_QUERY_GRPC_PORT:-16685}"
 replicas() { local var="${1^^}_REPLICAS"; echo "${!var:-1}"; }
 REPLICA_PORT_STEP="${REPLICA_PORT_STEP:-100}"
 
@@ -108,7 +108,7 @@ done
 needed+=("sandbox=$SANDBOX_PORT")
 if [ "$TRACING" = 1 ]; then
   needed+=("jaeger-ui=$TRACE_UI_PORT" "jaeger-otlp-http=$OTLP_HTTP_PORT" "jaeger-otlp-grpc=$OTLP_GRPC_PORT"
-           "jaeger-health=$JAEGER_HEALTH_PORT" "jaeger-metrics=$JAEGER_METRICS_PORT")
+           "jaeger-health=$JAEGER_HEALTH_PORT" "jaeger-query-grpc=$JAEGER_QUERY_GRPC_PORT")
 fi
 infra_running=0
 if bash deploy/infra.sh status >/dev/null 2>&1; then infra_running=1; else
@@ -188,13 +188,15 @@ stop_all() {
 trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
-# start INSTANCE PORT COMMAND...: supervise COMMAND and wait until http://127.0.0.1:PORT/healthz answers.
+# start INSTANCE PORT[/PATH] COMMAND...: supervise COMMAND and wait until http://127.0.0.1:PORT/PATH (default
+# /healthz) answers.
 start() {
-  local inst=$1 port=$2; shift 2
-  supervise "$inst" "http://127.0.0.1:$port/healthz" "$@" &
+  local inst=$1 spec=$2 port=${2%%/*} health="http://127.0.0.1:$2"; shift 2
+  [[ "$spec" == */* ]] || health="$health/healthz"
+  supervise "$inst" "$health" "$@" &
   sups+=($!)
   for _ in $(seq 1 240); do
-    if curl -fsS -m 2 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+    if curl -fsS -m 2 "$health" >/dev/null 2>&1; then
       printf '  %-13s http://127.0.0.1:%s  (log: %s)\n' "$inst" "$port" "$LOG/$inst.log"
       return 0
     fi
@@ -218,7 +220,7 @@ start_service() {
 if [ "$TRACING" = 1 ]; then
   echo "Starting the trace store and viewer (Jaeger; the first time it is built with go install)..."
   if JAEGER="$(bash deploy/tracing.sh path)"; then
-    start jaeger "$JAEGER_HEALTH_PORT" "$JAEGER" --config "$ROOT/deploy/jaeger.yaml"
+    start jaeger "$JAEGER_HEALTH_PORT/status" "$JAEGER" --config "$ROOT/deploy/jaeger.yaml"
   else
     echo "  no trace viewer: the Jaeger build failed (see above); services still trace, the links will not open" >&2
     unset OTEL_EXPORTER_OTLP_ENDPOINT

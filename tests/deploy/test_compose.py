@@ -41,3 +41,16 @@ def test_no_secret_is_written_into_the_compose_file() -> None:
     env = COMPOSE["services"]["connectors"]["environment"]
     assert env["CONNECTORS_META_APP_SECRET"].startswith("${")
     assert env["CONNECTORS_META_VERIFY_TOKEN"].startswith("${")
+
+
+def test_traces_go_through_the_collector_to_jaeger_v2_whose_ui_the_trace_links_open() -> None:
+    services = COMPOSE["services"]
+    assert services["jaeger"]["image"].startswith("jaegertracing/jaeger:2.")
+    assert "127.0.0.1:16686:16686" in services["jaeger"]["ports"]
+    collector = yaml.safe_load((REPO / "deploy" / "otel-collector.yaml").read_text())
+    assert collector["exporters"]["otlp/jaeger"]["endpoint"] == "jaeger:4317"
+    for name in SERVICES:
+        assert services[name]["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
+    from inbox.web.config import WebSettings
+
+    assert WebSettings.model_fields["trace_url_template"].default == "http://127.0.0.1:16686/trace/{trace_id}"

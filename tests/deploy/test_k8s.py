@@ -15,9 +15,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = REPO / "deploy" / "k8s" / "tools.sh"
 OVERLAYS = sorted(p.name for p in (REPO / "deploy" / "k8s" / "overlays").iterdir() if p.is_dir())
-SERVICES = {"inbox": 8080, "connectors": 8081, "triage": 8082, "responder": 8083}
+SERVICES = {"inbox": 8080, "connectors": 8081, "triage": 8082, "responder": 8083, "notifier": 8084}
 CONSUMER_GROUPS = {"triage": {"triage"}, "responder": {"responder.message.received.v1", "responder.message.triaged.v1"},
-                   "connectors": {"connectors-outbound"}}
+                   "connectors": {"connectors-outbound"}, "notifier": {"notifier.duty.alert.v1"}}
 
 
 def tool(name: str) -> str:

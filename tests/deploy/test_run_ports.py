@@ -23,7 +23,7 @@ def free_ports(n: int) -> list[int]:
 def run_env(tmp_path: Path, ports: list[int]) -> dict[str, str]:
     names = ["INBOX_PORT", "CONNECTORS_PORT", "TRIAGE_PORT", "RESPONDER_PORT", "NOTIFIER_PORT", "SANDBOX_PORT", "KAFKA_PORT",
              "KAFKA_CONTROLLER_PORT", "MONGO_PORT", "FERRETDB_DEBUG_PORT", "TRACE_UI_PORT", "OTLP_HTTP_PORT",
-             "OTLP_GRPC_PORT", "JAEGER_HEALTH_PORT", "JAEGER_METRICS_PORT"]
+             "OTLP_GRPC_PORT", "JAEGER_HEALTH_PORT", "JAEGER_QUERY_GRPC_PORT"]
     return {**os.environ, **dict(zip(names, map(str, ports), strict=True)), "CIVIC_LOCAL_DIR": str(tmp_path),
             "CIVIC_CACHE_DIR": str(REPO / ".local" / "cache")}
 

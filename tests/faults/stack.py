@@ -30,8 +30,8 @@ def ports() -> dict[str, int]:
     b = BASE + 10
     return {"KAFKA_PORT": b, "KAFKA_CONTROLLER_PORT": b + 1, "MONGO_PORT": b + 2, "FERRETDB_DEBUG_PORT": b + 3,
             "INBOX_PORT": b + 10, "CONNECTORS_PORT": b + 11, "TRIAGE_PORT": b + 12, "RESPONDER_PORT": b + 13,
-            "SANDBOX_PORT": b + 14, "NOTIFIER_PORT": b + 15, "TRACE_UI_PORT": b + 30, "OTLP_HTTP_PORT": b + 31, "OTLP_GRPC_PORT": b + 32,
-            "JAEGER_HEALTH_PORT": b + 33, "JAEGER_METRICS_PORT": b + 34}
+            "SANDBOX_PORT": b + 14, "NOTIFIER_PORT": b + 15, "TRACE_UI_PORT": b + 30, "OTLP_HTTP_PORT": b + 31,
+            "OTLP_GRPC_PORT": b + 32, "JAEGER_HEALTH_PORT": b + 33, "JAEGER_QUERY_GRPC_PORT": b + 34}
 
 
 @dataclass
@@ -130,7 +130,8 @@ def start(name: str, *, replicas: dict[str, int] | None = None, tracing: bool = 
            "CONNECTORS_MAILGUN_SIGNING_KEY": MAILGUN_SIGNING_KEY, "CONNECTORS_OPEN311_API_KEYS": f'["{OPEN311_API_KEY}"]',
            "CONNECTORS_POLL_INTERVAL_SECONDS": "0", "CONNECTORS_RETRY_SCAN_SECONDS": "0.5",
            "CONNECTORS_DEFAULT_BACKOFF_SECONDS": "1", "CONNECTORS_PUBLISH_TIMEOUT_SECONDS": "5",
-           "RESPONDER_JOB_INTERVAL_SECONDS": "5", "KAFKA_HEAP_OPTS": "-Xms256m -Xmx768m",
+           "RESPONDER_JOB_INTERVAL_SECONDS": "5", "DEMO_AGENT_PASSWORD": "faults-agent-pw",
+           "DEMO_SUPERVISOR_PASSWORD": "faults-supervisor-pw", "KAFKA_HEAP_OPTS": "-Xms256m -Xmx768m",
            **{f"{s.upper()}_REPLICAS": str(n) for s, n in replicas.items()}}
     for var in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI", "OTEL_EXPORTER_OTLP_ENDPOINT"):
         env.pop(var, None)

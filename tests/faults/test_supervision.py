@@ -8,7 +8,7 @@ import time
 import pytest
 from faults.stack import Stack
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 
 def test_a_killed_service_is_restarted_and_reported_and_nothing_else_stops(stack: Stack) -> None:

@@ -49,3 +49,8 @@ class InboundMessage(BaseModel):
     in_reply_to: str | None = Field(default=None, description="Platform id of the message or post this one answers, if any.")
     attachments: list[Attachment] = Field(default_factory=list, description="Attachments, by reference.")
     raw_payload: str = Field(description="The untouched platform payload (the verified request body), kept for replay.")
+    trace_id: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{32}$",
+        description="W3C trace id of the hop that received the message (the webhook request or the poll), so staff "
+        "can open its trace from the conversation; set by the connectors when that hop was traced.",
+    )

@@ -146,7 +146,8 @@ def create_app(
             asyncio.create_task(silence.run(settings.silence_check_seconds), name="silence-watch"),
         ]
         if settings.poll_interval_seconds > 0:
-            tasks += [asyncio.create_task(run_poller(p, ctx=ctx, health=tracker, interval=settings.poll_interval_seconds),
+            tasks += [asyncio.create_task(run_poller(p, ctx=ctx, health=tracker, interval=settings.poll_interval_seconds,
+                                                     tracer=tracer_provider.get_tracer(SERVICE)),
                                           name=p.name) for p in pollers.values()]
         yield
         for task in tasks:

@@ -12,6 +12,8 @@ from civic_contracts.outbound import ChannelHealth, ReplyStatus
 from civic_contracts.topics import CHANNEL_HEALTH, DEAD_LETTER, MESSAGE_RECEIVED, REPLY_STATUS
 from civic_eventing import BrokerKeeper, dead_letter
 
+from connectors.trace_ids import with_trace_id
+
 
 class PublishFailed(RuntimeError):
     """Kafka did not take the events in time; the platform must retry."""
@@ -34,6 +36,7 @@ class Publisher:
 
     async def messages(self, messages: Sequence[InboundMessage]) -> None:
         broker = self.keeper.broker
+        messages = with_trace_id(messages)
         await self._publish(
             *(
                 broker.publish(m, topic=MESSAGE_RECEIVED.name, key=m.conversation_key.encode())

@@ -18,6 +18,7 @@ class MessageView(BaseModel):
     in_reply_to: str | None = None
     attachments: list[Attachment] = Field(default_factory=list)
     triage: TriageResult | None = Field(default=None, description="Triage's decision, once made.")
+    trace_id: str | None = Field(default=None, description="Trace id of the hop that received it (open it in the trace UI).")
 
 
 class ConversationView(StoredConversation):

@@ -3,7 +3,12 @@ inserted once, and the second delivery's duplicate-key error means "already done
 
 States: `sending` (claimed, with a lease), `waiting` (due again at `next_attempt_at`: rate-limited or a
 transient error), `refused` (outside a messaging window; needs a person or a template), `sent`, `failed`.
-A `sending` command whose lease ran out (its process died mid-send) is picked up again by the retry scan."""
+A `sending` command whose lease ran out (its process died mid-send) is picked up again by the retry scan.
+
+Claims are safe with several replicas on MongoDB and on FerretDB v1 alike: FerretDB applies a find-and-modify
+without isolation (two replicas scanning at once both "won" the same due command and both sent it, seen in the
+fault suite), so each claim of a due command is also a unique insert keyed by the version it claimed (the
+command's `updated_at`), which exactly one replica wins."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +24,7 @@ class Outbox:
     def __init__(self, db: AsyncDatabase, *, lease_seconds: float = 120.0) -> None:
         self.commands = db["outbox"]
         self.limits = db["account_limits"]
+        self.claims = db["outbox_claims"]
         self.lease = timedelta(seconds=lease_seconds)
 
     async def ensure_indexes(self) -> None:
@@ -42,13 +48,20 @@ class Outbox:
     async def claim_due(self, now: datetime | None = None) -> dict | None:
         """Claims the oldest waiting command that is due (or a `sending` one whose lease expired)."""
         now = now or datetime.now(UTC)
-        return await self.commands.find_one_and_update(
+        before = await self.commands.find_one_and_update(
             {"$or": [{"state": WAITING, "next_attempt_at": {"$lte": now}},
                      {"state": SENDING, "lease_until": {"$lt": now}}]},
             {"$set": {"state": SENDING, "lease_until": now + self.lease, "updated_at": now}},
             sort=[("next_attempt_at", ASCENDING), ("created_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
+            return_document=ReturnDocument.BEFORE,
         )
+        if before is None:
+            return None
+        try:
+            await self.claims.insert_one({"_id": f"{before['_id']}@{before['updated_at'].isoformat()}", "at": now})
+        except DuplicateKeyError:
+            return None  # another replica claimed this very version of the command
+        return {**before, "state": SENDING, "lease_until": now + self.lease, "updated_at": now}
 
     async def record(self, command_id: str, state: str, *, attempted: bool = True, **fields: object) -> None:
         """Moves a command to `state` with the outcome fields (platform id, error, next attempt)."""

@@ -5,6 +5,7 @@ import logging
 from typing import Protocol
 
 from civic_contracts import Channel
+from opentelemetry import trace
 
 from connectors.health import HealthTracker
 from connectors.outbound.context import Context
@@ -23,12 +24,16 @@ class Poller(Protocol):
     async def poll_once(self) -> int: ...
 
 
-async def run_poller(poller: Poller, *, ctx: Context, health: HealthTracker, interval: float) -> None:
-    """Forever: poll, record the outcome in channel health, wait."""
+async def run_poller(poller: Poller, *, ctx: Context, health: HealthTracker, interval: float,
+                     tracer: trace.Tracer | None = None) -> None:
+    """Forever: poll (each poll a span, so the messages it finds carry its trace id), record the outcome in
+    channel health, wait."""
+    tracer = tracer or trace.get_tracer(__name__)
     while True:
         wait = interval
         try:
-            count = await poller.poll_once()
+            with tracer.start_as_current_span(f"poll {poller.name}", kind=trace.SpanKind.CLIENT):
+                count = await poller.poll_once()
             health.success(poller.channel, poller.account)
             if count:
                 log.info("%s: published %d new messages", poller.name, count)

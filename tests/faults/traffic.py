@@ -1,0 +1,132 @@
+"""Citizen traffic for the fault suite: N signed webhook deliveries spread over every inbound webhook channel
+(Facebook comments, Messenger, Instagram comments and DMs, X mentions and DMs, SMS, WhatsApp, email, web
+forms), each message text carrying a unique token so it can be found again. Delivered as the platforms do:
+a delivery that is not answered 2xx (or not answered at all) is sent again, the same bytes, until accepted
+or until it has tried for `give_up_after` seconds; round robin over the connectors' replicas, as a load
+balancer would."""
+
+import itertools
+import json
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import httpx
+from faults import stack as S
+from sandbox import signing, webhooks
+
+KINDS = ("facebook_comment", "messenger", "instagram_comment", "instagram_dm", "x_mention", "x_dm", "sms",
+         "whatsapp", "email", "webform")
+TEXTS = ("The street light outside number {n} has been out for a week",
+         "There is a pothole on the high street by the bakery, near number {n}",
+         "My bins were not collected on Tuesday at {n} Mill Road",
+         "Fly-tipping behind the community centre again, about {n} bags",
+         "When does the library open on Saturdays? Asking for group {n}",
+         "Strong smell of gas right now outside number {n} Park Lane, please send someone")  # critical: a duty alert
+
+
+@dataclass
+class Delivery:
+    token: str
+    kind: str
+    path: str
+    body: bytes = b""
+    params: dict[str, str] | None = None  # Twilio: signed per replica URL
+    headers: dict[str, str] = field(default_factory=dict)
+    accepted: bool = False
+    attempts: int = 0
+    statuses: list[str] = field(default_factory=list)
+    accepted_at: float | None = None
+
+
+def token(run: str, i: int) -> str:
+    return f"FT{run}x{i:05d}"
+
+
+def make(run: str, i: int, rng: random.Random) -> Delivery:
+    kind, tok = KINDS[i % len(KINDS)], token(run, i)
+    text = f"{rng.choice(TEXTS).format(n=i)} (ref {tok})"
+    now = int(time.time())
+    user = {"id": str(rng.randint(10**8, 10**10)), "name": "Sam Hughes", "username": f"sam{i}"}
+    if kind in ("facebook_comment", "messenger", "instagram_comment", "instagram_dm"):
+        payload = {
+            "facebook_comment": lambda: webhooks.feed_comment(S.PAGE, text, "Sam Hughes", user["id"], now, rng),
+            "messenger": lambda: webhooks.messenger(S.PAGE, text, str(rng.randint(10**15, 10**16)), now, rng),
+            "instagram_comment": lambda: webhooks.instagram_comment(S.INSTAGRAM, text, user["username"], user["id"], now, rng),
+            "instagram_dm": lambda: webhooks.instagram_dm(S.INSTAGRAM, text, str(rng.randint(10**16, 10**17)), now, rng),
+        }[kind]()
+        body = json.dumps(payload).encode()
+        return Delivery(tok, kind, "/webhooks/meta", body, headers=signing.meta(body, S.META_APP_SECRET))
+    if kind in ("x_mention", "x_dm"):
+        payload = (webhooks.x_mention(S.X_ACCOUNT, "CivicCouncil", f"@CivicCouncil {text}", user, now, rng)
+                   if kind == "x_mention" else webhooks.x_dm(S.X_ACCOUNT, text, user, now, rng))
+        body = json.dumps(payload).encode()
+        return Delivery(tok, kind, "/webhooks/x", body, headers=signing.x(body, S.X_CONSUMER_SECRET))
+    if kind in ("sms", "whatsapp"):
+        params = webhooks.twilio_message(S.NUMBER, f"+4477009{rng.randint(10000, 99999)}", text, rng,
+                                         whatsapp=kind == "whatsapp", profile="Sam")
+        return Delivery(tok, kind, "/webhooks/twilio", urlencode(params).encode(), params=params)
+    if kind == "email":
+        fields = webhooks.mailgun_inbound(S.MAILBOX, f"resident{i}@example.org", "Sam Hughes", f"Report {i}", text,
+                                          S.MAILGUN_SIGNING_KEY, at=now, message_id=f"{rng.getrandbits(64):x}@mail.example.org")
+        return Delivery(tok, kind, "/webhooks/email", urlencode(fields).encode(),
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    fields = webhooks.open311_request("street_lighting", text, f"{i} High Street", S.OPEN311_API_KEY,
+                                      email=f"resident{i}@example.org")
+    return Delivery(tok, kind, "/open311/v2/requests.json", urlencode(fields).encode(),
+                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+class Sender:
+    """Delivers `deliveries` at `rate` per second on a few threads, retrying each until accepted."""
+
+    def __init__(self, urls: list[str], deliveries: list[Delivery], *, rate: float, give_up_after: float = 240,
+                 workers: int = 8) -> None:
+        self.urls, self.deliveries, self.rate, self.give_up_after = urls, deliveries, rate, give_up_after
+        self._next_url = itertools.cycle(range(len(urls)))
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="faults-traffic")
+        self._thread = threading.Thread(target=self._pace, daemon=True)
+        self.started = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+    def _pace(self) -> None:
+        t0 = time.monotonic()
+        for n, delivery in enumerate(self.deliveries):
+            delay = t0 + n / self.rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            self.started += 1
+            self._pool.submit(self._deliver, delivery)
+
+    def _deliver(self, d: Delivery) -> None:
+        deadline, pause = time.monotonic() + self.give_up_after, 0.5
+        with httpx.Client(timeout=15) as client:
+            while time.monotonic() < deadline:
+                with self._lock:
+                    url = self.urls[next(self._next_url)]
+                headers = d.headers
+                if d.params is not None:  # Twilio signs the URL it calls
+                    headers = signing.twilio(url + d.path, d.params, S.TWILIO_AUTH_TOKEN)
+                d.attempts += 1
+                try:
+                    response = client.post(url + d.path, content=d.body, headers=headers)
+                    d.statuses.append(str(response.status_code))
+                    if response.status_code < 300:
+                        d.accepted, d.accepted_at = True, time.monotonic()
+                        return
+                    if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
+                        return  # refused for good (signature, validation): a platform would not retry either
+                except httpx.HTTPError as exc:
+                    d.statuses.append(type(exc).__name__)
+                time.sleep(pause)
+                pause = min(pause * 2, 4.0)
