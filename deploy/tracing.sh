@@ -33,7 +33,7 @@ replace github.com/Shopify/sarama => github.com/Shopify/sarama v1.33.0
 MOD
   if ! (cd "$work" && export GOTOOLCHAIN=local GOFLAGS=-mod=mod \
         && go get "$JAEGER_MODULE/cmd/jaeger@$JAEGER_VERSION" >&2 \
-        && go build -trimpath -o "$work/jaeger" "$JAEGER_MODULE/cmd/jaeger" >&2); then
+        && go build -o "$work/jaeger" "$JAEGER_MODULE/cmd/jaeger" >&2); then
     rm -rf "$work"
     echo "[tracing] building Jaeger failed" >&2
     return 1
