@@ -94,7 +94,9 @@ export INBOX_BOOTSTRAP_USERS="${INBOX_BOOTSTRAP_USERS:-admin:admin:$DEMO_ADMIN_P
 # The trace viewer the conversation page links to, and where every service sends its spans.
 if [ "$TRACING" = 1 ]; then
   export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:$OTLP_HTTP_PORT}"
-  export INBOX_WEB_TRACE_URL_TEMPLATE="${INBOX_WEB_TRACE_URL_TEMPLATE:-http://127.0.0.1:$TRACE_UI_PORT/trace/{trace_id}}"
+  # Jaeger built from its Go module carries no UI assets (they are built from jaeger-ui with npm and not
+  # published in any registry), so the page links to the trace in Jaeger's query API: every span of it, JSON.
+  export INBOX_WEB_TRACE_URL_TEMPLATE="${INBOX_WEB_TRACE_URL_TEMPLATE:-http://127.0.0.1:$TRACE_UI_PORT/api/traces/{trace_id}}"
 fi
 
 # ------------------------------------------------------------------------------------------------ ports

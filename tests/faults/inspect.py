@@ -16,7 +16,7 @@ DATABASE = "civic_inbox"  # responder's database (RESPONDER_DATABASE default)
 
 def stored_messages(mongodb_uri: str) -> list[dict]:
     with MongoClient(mongodb_uri, serverSelectionTimeoutMS=10000) as client:
-        return list(client[DATABASE]["messages"].find({}, {"text": 1, "conversation_key": 1, "triage": 1}))
+        return list(client[DATABASE]["messages"].find({}, {"text": 1, "conversation_key": 1, "triage": 1, "trace_id": 1}))
 
 
 def tokens_stored(messages: list[dict]) -> Counter:
