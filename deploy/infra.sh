@@ -65,7 +65,8 @@ KAFKA_CONF="$CONF_DIR/kafka.properties"
 KAFKA_LOG="$LOG_DIR/kafka.log"
 KAFKA_PID="$RUN_DIR/kafka.pid"
 
-FERRETDB_BIN="$CACHE_DIR/bin/ferretdb"
+# The binary carries the `_id` lookup fix below in its name, so checkouts without it keep their own.
+FERRETDB_BIN="$CACHE_DIR/bin/ferretdb-idindex"
 FERRETDB_DATA="$DATA_DIR/ferretdb"
 FERRETDB_STATE="$DATA_DIR/ferretdb-state"
 FERRETDB_LOG="$LOG_DIR/ferretdb.log"
@@ -365,6 +366,13 @@ ferretdb_build() {
       cp -R "$src" "$work/FerretDB" &&
       chmod -R u+w "$work/FerretDB" &&
       echo "$FERRETDB_VERSION" >"$work/FerretDB/build/version/version.txt" &&
+      # FerretDB v1's SQLite backend looks `_id` up as `sjson->'$._id'` while its unique `_id` index is
+      # on `sjson->"_id"`; SQLite matches index expressions literally, so every find, update and delete
+      # by `_id` scanned the whole collection (measured: 320 ms at 20,000 documents, 4 ms with the fix).
+      # Same JSON path, written the way the index is: the lookups use the index.
+      sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->'_id'\"|" \
+        "$work/FerretDB/internal/backends/sqlite/metadata/metadata.go" &&
+      grep -q "IDColumn = DefaultColumn + \"->'_id'\"" "$work/FerretDB/internal/backends/sqlite/metadata/metadata.go" &&
       cd "$work/FerretDB" &&
       go build -trimpath -buildvcs=false -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb &&
       mv -f "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"

@@ -125,15 +125,17 @@ class BrokerKeeper:
 
 @dataclass(frozen=True, kw_only=True)
 class KafkaRuntime:
-    """What a service holds to talk to Kafka: the broker, the keeper that connects it, the metrics registry."""
+    """What a service holds to talk to Kafka: the broker, the keeper that connects it, the metrics registry
+    and the tracer provider (which batch consumers need for their per-record spans)."""
 
     broker: KafkaBroker
     keeper: BrokerKeeper
     registry: CollectorRegistry
+    tracer_provider: TracerProvider | None = None
 
     @classmethod
     def create(cls, *, bootstrap_servers: str, service: str, tracer_provider: TracerProvider) -> "KafkaRuntime":
         kafka = KafkaSettings(bootstrap_servers=bootstrap_servers, client_id=service)
         registry = CollectorRegistry()
         broker = build_broker(kafka=kafka, tracer_provider=tracer_provider, registry=registry)
-        return cls(broker=broker, keeper=BrokerKeeper(broker, kafka), registry=registry)
+        return cls(broker=broker, keeper=BrokerKeeper(broker, kafka), registry=registry, tracer_provider=tracer_provider)

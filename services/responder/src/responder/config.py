@@ -47,6 +47,14 @@ class Settings(BaseSettings):
         "assignment of waiting conversations, re-publishing sends that were claimed but not published)."
     )
     jobs_enabled: bool = Field(default=True, description="Run the periodic job in this process.")
+    counter_repair_seconds: float = Field(
+        default=600.0, description="How often the periodic job recounts the kept counters (agents' loads, queues, "
+        "abuse per author) from the stored conversations and corrects drift (a full scan: keep it infrequent)."
+    )
+    batch_size: int = Field(default=500, description="Most records taken from Kafka at once per topic.")
+    batch_concurrency: int = Field(
+        default=16, description="How many conversations of a batch are handled at once (their records in order)."
+    )
     accounts: list[str] = Field(
         default_factory=list,
         description="Official account ids whose conversations this responder serves (conversation keys are "

@@ -13,11 +13,12 @@ from opentelemetry.trace import TracerProvider
 from pymongo import AsyncMongoClient
 
 from responder import handlers
-from responder.adapters.kafka import Publisher
+from responder.adapters.kafka import OutboxPublisher, Publisher
 from responder.adapters.mongo import ConversationStore
 from responder.adapters.mongo_cases import CaseStore
 from responder.adapters.mongo_ledger import Ledger
 from responder.adapters.mongo_moderation import ModerationStore
+from responder.adapters.mongo_outbox import Outbox
 from responder.adapters.mongo_policy import publish_policy
 from responder.adapters.mongo_replies import ReplyStore
 from responder.adapters.mongo_staff import StaffStore
@@ -48,10 +49,11 @@ def create_app(
     responder = Responder(
         conversations=ConversationStore(mongo, db), ledger=Ledger(mongo, db), replies=ReplyStore(mongo, db),
         cases=CaseStore(mongo, db), staff=StaffStore(mongo, db), moderation=ModerationStore(mongo, db),
-        publisher=Publisher(broker), policy=policy, calendar=BusinessCalendar(policy.business_hours),
+        publisher=OutboxPublisher(Publisher(broker), Outbox(mongo, db)), policy=policy, calendar=BusinessCalendar(policy.business_hours),
         clock=clock or system_clock, replying_seconds=settings.replying_seconds, accounts=frozenset(settings.accounts),
     )
-    handlers.register(broker, group_id=settings.group_id, responder=responder)
+    handlers.register(broker, group_id=settings.group_id, responder=responder, tracer_provider=tracer_provider,
+                      batch_size=settings.batch_size, concurrency=settings.batch_concurrency)
 
     async def mongo_check() -> str | None:
         await mongo.admin.command("ping")
@@ -66,7 +68,9 @@ def create_app(
         await keeper.wait(timeout=settings.startup_wait_seconds)
         job = None
         if settings.jobs_enabled:
-            job = asyncio.create_task(jobs.run_forever(responder, settings.job_interval_seconds), name="responder-jobs")
+            job = asyncio.create_task(jobs.run_forever(
+                responder, settings.job_interval_seconds, repair_every_seconds=settings.counter_repair_seconds,
+            ), name="responder-jobs")
         yield
         if job is not None:
             job.cancel()

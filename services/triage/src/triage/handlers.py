@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from civic_contracts import InboundMessage, TriageCorrection
 from civic_contracts.topics import INCIDENT, MESSAGE_RECEIVED, MESSAGE_TRIAGED, TRIAGE_CORRECTION
-from civic_eventing import Consumer
+from civic_eventing import BatchConsumer, Consumer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
@@ -13,12 +13,15 @@ from triage.service import Surges, triage
 
 
 def register(
-    broker: KafkaBroker, *, group_id: str, classifier_ref: Callable, surges: Surges, corrections: CorrectionStore
+    broker: KafkaBroker, *, group_id: str, classifier_ref: Callable, surges: Surges, corrections: CorrectionStore,
+    tracer_provider=None, batch_size: int = 500,
 ) -> None:
-    """Subscribe triage to inbound messages (classify, watch for surges) and to staff corrections."""
+    """Subscribe triage to inbound messages (in batches: classify, watch for surges) and to staff corrections."""
     results = broker.publisher(MESSAGE_TRIAGED.name, title="triage result", description=MESSAGE_TRIAGED.description)
     incidents = broker.publisher(INCIDENT.name, title="incident", description=INCIDENT.description)
-    classify = Consumer(broker, service="triage", group=group_id)
+    # Conversations of a batch are classified and published side by side (their sends in flight together);
+    # the messages of one conversation keep their order.
+    classify = BatchConsumer(broker, service="triage", group=group_id, tracer_provider=tracer_provider)
     learn = Consumer(broker, service="triage", group=f"{group_id}.{TRIAGE_CORRECTION.name}")
 
     async def process(message: InboundMessage) -> None:
@@ -28,11 +31,11 @@ def register(
             await incidents.publish(incident, key=incident.incident_id.encode())
 
     @broker.subscriber(
-        MESSAGE_RECEIVED.name, group_id=group_id, auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR, title="classify inbound message",
+        MESSAGE_RECEIVED.name, group_id=group_id, auto_offset_reset="earliest", batch=True, max_records=batch_size,
+        batch_timeout_ms=100, ack_policy=AckPolicy.NACK_ON_ERROR, title="classify inbound messages",
     )
     async def on_message_received(msg: KafkaMessage) -> None:
-        await classify.handle(msg, InboundMessage, process)
+        await classify.handle_batch(msg, InboundMessage, process)
 
     @broker.subscriber(
         TRIAGE_CORRECTION.name, group_id=f"{group_id}.{TRIAGE_CORRECTION.name}", auto_offset_reset="earliest",

@@ -37,7 +37,7 @@ def create_app(settings: Settings, *, tracer_provider: TracerProvider | None = N
     mongo = AsyncMongoClient(settings.mongodb_uri, tz_aware=True, appname=SERVICE, serverSelectionTimeoutMS=5000)
     corrections = CorrectionStore(mongo, settings.database)
     handlers.register(broker, group_id=settings.group_id, classifier_ref=watcher.current, surges=surges,
-                      corrections=corrections)
+                      corrections=corrections, tracer_provider=tracer_provider)
 
     async def close_quiet_incidents() -> None:
         while True:

@@ -1,11 +1,32 @@
 """What responder publishes: outbound commands for the connectors, conversation events for live views,
-duty alerts and triage corrections. Every record is keyed by conversation."""
+duty alerts and triage corrections. Every record is keyed by conversation.
+
+`Publisher` sends to Kafka; `OutboxPublisher` (what the service runs with) writes each record to the
+outbox first, then sends it, then marks it sent; `relay` sends what a failed or interrupted send left."""
+
+import logging
+from datetime import UTC, datetime, timedelta
 
 from civic_contracts import ConversationEvent, DutyAlert
 from civic_contracts.correction import TriageCorrection
 from civic_contracts.outbound import OutboundCommand
 from civic_contracts.topics import CONVERSATION_EVENT, DUTY_ALERT, OUTBOUND, TRIAGE_CORRECTION
 from faststream.kafka import KafkaBroker
+from pydantic import BaseModel
+
+from responder.adapters.mongo_outbox import Outbox
+
+log = logging.getLogger(__name__)
+KINDS: dict[str, type[BaseModel]] = {
+    "outbound": OutboundCommand, "event": ConversationEvent, "duty_alert": DutyAlert, "correction": TriageCorrection,
+}
+
+
+def record_id(record: BaseModel) -> str:
+    """The record's stable id (a correction has none of its own: its message and when it was made)."""
+    if isinstance(record, TriageCorrection):
+        return f"{record.message_id}:{record.corrected_at.isoformat()}"
+    return record.id
 
 
 class Publisher:
@@ -27,3 +48,49 @@ class Publisher:
 
     async def correction(self, correction: TriageCorrection) -> None:
         await self.broker.publish(correction, topic=TRIAGE_CORRECTION.name, key=correction.conversation_key.encode())
+
+
+class OutboxPublisher:
+    """The publisher's interface, through the outbox: nothing responder decided to publish is lost when Kafka
+    does not acknowledge it (it stays in the outbox and `relay` sends it later)."""
+
+    def __init__(self, publisher, outbox: Outbox) -> None:
+        self.publisher = publisher
+        self.outbox = outbox
+
+    async def outbound(self, command: OutboundCommand) -> None:
+        await self._send("outbound", command)
+
+    async def event(self, event: ConversationEvent) -> None:
+        await self._send("event", event)
+
+    async def duty_alert(self, alert: DutyAlert) -> None:
+        await self._send("duty_alert", alert)
+
+    async def correction(self, correction: TriageCorrection) -> None:
+        await self._send("correction", correction)
+
+    async def _send(self, kind: str, record: BaseModel) -> None:
+        entry_id = f"{kind}:{record_id(record)}"
+        await self.outbox.put(entry_id, kind, record.model_dump(mode="json"))  # a failure here propagates
+        try:
+            await getattr(self.publisher, kind)(record)
+        except Exception as exc:  # noqa: BLE001 - kept in the outbox; the relay sends it
+            log.warning("publishing %s failed (%s: %s); the outbox relay will send it", entry_id, type(exc).__name__, exc)
+            return
+        await self.outbox.sent(entry_id)
+
+    async def relay(self, *, older_than: timedelta = timedelta(seconds=10)) -> int:
+        """Send every entry left unsent for longer than `older_than`; returns how many went. Stops at the first
+        failure (Kafka is still unavailable): the next run tries again."""
+        sent = 0
+        for entry in await self.outbox.due(before=datetime.now(UTC) - older_than):
+            record = KINDS[entry["kind"]].model_validate(entry["payload"])
+            try:
+                await getattr(self.publisher, entry["kind"])(record)
+            except Exception as exc:
+                await self.outbox.failed(entry["_id"], f"{type(exc).__name__}: {exc}")
+                raise
+            await self.outbox.sent(entry["_id"])
+            sent += 1
+        return sent

@@ -3,7 +3,15 @@
 Every write is an upsert keyed by a stable id, so a duplicate delivery or a replay changes nothing, and a
 triage result that arrives before its message is kept and joined when the message lands. No transactions,
 change streams or `$lookup` are used (FerretDB has none). Every conversation write increments `rev`, so a
-staff action can compare-and-set: it applies only to the revision it was decided on."""
+staff action can compare-and-set: it applies only to the revision it was decided on.
+
+Reads and writes of the message path go by `_id` only: FerretDB's SQLite backend serves a filter from an
+index only when it is exactly `{"_id": <string>}`, and scans the collection for anything else (`{"_id": k,
+"rev": r}` included). So on FerretDB a conditional write reads the document by `_id`, checks the condition
+and writes by `_id`; responder serialises the writes of one conversation in-process, and FerretDB v1 does
+not apply a conditional update atomically anyway. On MongoDB the condition goes into the filter (atomic,
+served by the `_id` index), which is what makes several replicas safe there. Every conversation write
+reports its before and after to `Counters`, which keeps the counted aggregates (loads, queues)."""
 
 from collections.abc import Callable
 
@@ -11,7 +19,20 @@ from civic_contracts import InboundMessage, TriageResult
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from responder.adapters.mongo_counters import Counters
 from responder.domain.states import NEEDS_REVIEW, NEW, UNTOUCHED, routing_update
+
+
+def matches(doc: dict | None, condition: dict) -> bool:
+    """Whether `doc` satisfies an equality-only condition (None matches a missing field)."""
+    if doc is None:
+        return False
+    for field, wanted in condition.items():
+        if isinstance(wanted, dict):
+            raise ValueError(f"only equality conditions are supported, not {field}: {wanted}")
+        if doc.get(field) != wanted:
+            return False
+    return True
 
 
 class Conflict(Exception):
@@ -21,11 +42,18 @@ class Conflict(Exception):
 class ConversationStore:
     def __init__(self, client: AsyncMongoClient, database: str) -> None:
         db = client[database]
+        self.client = client
         self.messages = db["messages"]
         self.conversations = db["conversations"]
         self.notes = db["notes"]
+        self.counters = Counters(client, database)
+        # Whether conditions can go into a write's filter (MongoDB) or are checked after a read by `_id`
+        # (FerretDB, which scans for any filter other than `{"_id": ...}`); found out by `ensure_indexes`.
+        self.atomic_filters = False
 
     async def ensure_indexes(self) -> None:
+        info = await self.client.admin.command("buildInfo")
+        self.atomic_filters = "ferretdbVersion" not in info
         await self.messages.create_index([("conversation_key", ASCENDING), ("sent_at", ASCENDING)])
         await self.messages.create_index([("channel", ASCENDING), ("author.platform_id", ASCENDING)])
         await self.conversations.create_index([("last_message_at", DESCENDING)])
@@ -48,18 +76,31 @@ class ConversationStore:
         except DuplicateKeyError:
             # Two deliveries raced on the upsert: the other one stored it; apply ours as an update.
             await self.messages.update_one({"_id": message.id}, {"$set": doc})
+        before = await self.get(message.conversation_key)
+        fields = {"channel": message.channel.value, "account_id": message.account_id, "kind": message.kind.value}
+        newest = (before or {}).get("last_inbound_at")
+        if newest is None or message.sent_at >= newest:
+            # Where the newest inbound message is, so replies find it by `_id` (no query over messages).
+            fields.update(last_inbound_id=message.id, last_inbound_at=message.sent_at)
         update = {
             # The author of the conversation is whoever wrote first.
             "$setOnInsert": {"status": NEW, "author": message.author.model_dump()},
-            "$set": {"channel": message.channel.value, "account_id": message.account_id, "kind": message.kind.value},
+            "$set": fields,
             "$min": {"first_message_at": message.sent_at},
             "$max": {"last_message_at": message.sent_at},
             "$inc": {"rev": 1, "message_count": 0 if counted else 1},
         }
-        return await self._find_and_upsert(message.conversation_key, update)
+        after = await self._find_and_upsert(message.conversation_key, update)
+        self.counters.changed(before, after)
+        return after
 
     async def mark_intake_done(self, message_id: str) -> None:
         await self.messages.update_one({"_id": message_id}, {"$set": {"intake_done": True}})
+
+    async def mark_triage_applied(self, message_id: str, decision: dict) -> None:
+        """The triage decision was applied and its events handed over; a redelivery of it changes nothing. (Until
+        this is set, a redelivery applies it again, and so emits its events again, under the same ids.)"""
+        await self.messages.update_one({"_id": message_id}, {"$set": {"triage_applied": decision}})
 
     async def store_triage(self, result: TriageResult, decide: Callable[[dict], dict]) -> dict | None:
         """Store the result and route the conversation with routing fields plus what `decide(conversation as
@@ -72,7 +113,7 @@ class ConversationStore:
             await self.messages.update_one({"_id": result.message_id}, {"$set": fields})
         status = NEEDS_REVIEW if result.needs_review else NEW
         for _ in range(10):
-            current = await self.conversations.find_one({"_id": result.conversation_key})
+            current = await self.get(result.conversation_key)
             if current is None:
                 return None  # the message has not landed yet: its intake applies the stored result
             fields = routing_update(current, result)
@@ -80,13 +121,24 @@ class ConversationStore:
             if current.get("status") in UNTOUCHED and current.get("assignee") is None and not current.get("rerouted"):
                 fields["status"] = status
             fields.update(decide({**current, **fields}))
-            after = await self.conversations.find_one_and_update(
-                {"_id": result.conversation_key, "rev": current.get("rev")}, {"$set": fields, "$inc": {"rev": 1}},
-                return_document=ReturnDocument.AFTER,
-            )
+            after = await self._write(current, {"$set": fields, "$inc": {"rev": 1}}, only_if={"rev": current.get("rev")})
             if after is not None:
                 return after
         raise Conflict(result.conversation_key)
+
+    async def _write(self, before: dict, update: dict, *, only_if: dict | None = None) -> dict | None:
+        """Apply `update` to the conversation read as `before` if it still satisfies `only_if` (equality
+        conditions); returns it as written, or None when the condition no longer held."""
+        key = before["_id"]
+        query: dict = {"_id": key}
+        if only_if and self.atomic_filters:
+            query.update(only_if)
+        elif only_if and not matches(before, only_if):
+            return None
+        after = await self.conversations.find_one_and_update(query, update, return_document=ReturnDocument.AFTER)
+        if after is not None:
+            self.counters.changed(before, after)
+        return after
 
     async def _find_and_upsert(self, key: str, update: dict) -> dict:
         try:
@@ -106,7 +158,13 @@ class ConversationStore:
         return await self.messages.find_one({"_id": message_id})
 
     async def last_inbound(self, key: str) -> dict | None:
-        cursor = (
+        """The newest message the citizen sent on the conversation (by `_id` when the conversation says which)."""
+        conversation = await self.get(key)
+        if conversation and conversation.get("last_inbound_id"):
+            found = await self.messages.find_one({"_id": conversation["last_inbound_id"]}, projection={"raw_payload": False})
+            if found is not None:
+                return found
+        cursor = (  # conversations stored before `last_inbound_id` existed
             self.messages.find({"conversation_key": key, "platform_message_id": {"$exists": True}},
                                projection={"raw_payload": False})
             .sort([("sent_at", DESCENDING)])
@@ -125,15 +183,22 @@ class ConversationStore:
             update["$unset"] = {f: "" for f in unset}
         if add_to_set:
             update["$addToSet"] = add_to_set
-        result = await self.conversations.update_one({"_id": conversation["_id"], "rev": conversation.get("rev")}, update)
-        if result.matched_count != 1:
+        current = await self.get(conversation["_id"])
+        after = None if current is None else await self._write(current, update, only_if={"rev": conversation.get("rev")})
+        if after is None:
             raise Conflict(conversation["_id"])
-        return await self.get(conversation["_id"]) or {}
+        return after
 
     async def set_fields(self, key: str, fields: dict, *, only_if: dict | None = None) -> bool:
-        """An unconditional (or `only_if`-conditional) update of fields no staff action decides on."""
-        result = await self.conversations.update_one({"_id": key, **(only_if or {})}, {"$set": fields, "$inc": {"rev": 1}})
-        return result.modified_count == 1
+        """An unconditional (or `only_if`-conditional, equality only) update of fields no staff action decides on."""
+        return await self.update_fields(key, fields, only_if=only_if) is not None
+
+    async def update_fields(self, key: str, fields: dict, *, only_if: dict | None = None) -> dict | None:
+        """`set_fields`, returning the conversation as written (None when missing or the condition failed)."""
+        current = await self.get(key)
+        if current is None:
+            return None
+        return await self._write(current, {"$set": fields, "$inc": {"rev": 1}}, only_if=only_if)
 
     async def find(self, query: dict, *, limit: int = 500) -> list[dict]:
         return [c async for c in self.conversations.find(query).limit(limit)]
@@ -152,5 +217,6 @@ class ConversationStore:
         """Mark (or unmark) every conversation of that author; returns their keys."""
         query = {"channel": channel, "author.platform_id": platform_id}
         keys = [c["_id"] async for c in self.conversations.find(query, projection={"_id": True})]
-        await self.conversations.update_many(query, {"$set": {"routing_blocked": blocked}, "$inc": {"rev": 1}})
+        for key in keys:
+            await self.set_fields(key, {"routing_blocked": blocked})
         return keys

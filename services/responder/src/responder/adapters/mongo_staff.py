@@ -1,5 +1,6 @@
 """Staff as responder sees them: accounts (`users`, written by the inbox service: read only here), their
-absence (`agent_status`, written here) and their open work (counted from `conversations`)."""
+absence (`agent_status`, written here) and their open work (read from `conversations` when a person goes on
+leave; the load that assignment weighs is a counter, see `mongo_counters`)."""
 
 from datetime import datetime
 
@@ -33,14 +34,6 @@ class StaffStore:
             {"$set": {"on_leave": on_leave, "until": until and until.isoformat(), "updated_by": by, "updated_at": at}},
             upsert=True,
         )
-
-    async def loads(self) -> dict[str, int]:
-        """Open conversations per assignee."""
-        pipeline = [
-            {"$match": {"assignee": {"$ne": None}, "status": {"$nin": list(FINISHED)}}},
-            {"$group": {"_id": "$assignee", "n": {"$sum": 1}}},
-        ]
-        return {d["_id"]: d["n"] async for d in await self.conversations.aggregate(pipeline)}
 
     async def open_work(self, user_id: str) -> list[dict]:
         cursor = self.conversations.find({"assignee": user_id, "status": {"$nin": list(FINISHED)}})

@@ -12,7 +12,9 @@ E = ConversationEventType
 
 
 async def candidates(r: Responder, department: str | None) -> list[Candidate]:
-    users, away, loads = await r.staff.active_users(), await r.staff.on_leave(), await r.staff.loads()
+    users, away = await r.staff.active_users(), await r.staff.on_leave()
+    # Open conversations per person: kept counters read by `_id`, not a count over the conversations.
+    loads = await r.conversations.counters.loads([u["_id"] for u in users if u.get("role") in ASSIGNABLE_ROLES])
     return [
         Candidate(user_id=u["_id"], capacity=int(u.get("capacity") or r.policy.assignment.default_capacity),
                   load=loads.get(u["_id"], 0), languages=tuple(u.get("languages") or ["en"]))

@@ -31,7 +31,7 @@ async def _on_message(r: Responder, message: InboundMessage) -> None:
         r.recent.put(f"m:{message.id}")
         return
     conversation = await r.conversations.store_message(message, counted=bool(stored.get("counted")))
-    if stored.get("triage") and not stored.get("counted"):
+    if stored.get("triage") and not stored.get("triage_applied"):
         # Its triage result arrived first and waited on the message: route the conversation now.
         await _apply_triage(r, TriageResult.model_validate(stored["triage"]))
         conversation = await r.conversations.get(message.conversation_key) or conversation
@@ -45,6 +45,8 @@ async def _on_message(r: Responder, message: InboundMessage) -> None:
     changed = False
     if reopen_to is not None and (answered_at is None or message.sent_at > answered_at):
         changed = await _reopen(r, conversation, message, reopen_to)
+    elif conversation.get("reopened_by") == message.id:
+        await _reopened(r, conversation, message)  # reopened by this message before a restart: emit again
     if message.kind.value in PRIVATE_KINDS:
         changed = await _link_handover(r, message) or changed
     if changed:
@@ -59,22 +61,28 @@ async def _on_message(r: Responder, message: InboundMessage) -> None:
 
 
 async def _reopen(r: Responder, conversation: dict, message: InboundMessage, status: str) -> bool:
-    fields: dict = {"status": status, "reopened_at": message.sent_at,
-                    "reopen_count": int(conversation.get("reopen_count") or 0) + 1}
+    fields: dict = {"status": status, "reopened_at": message.sent_at, "reopened_by": message.id,
+                    "reopened_from": conversation.get("status"), "reopen_count": int(conversation.get("reopen_count") or 0) + 1}
     if conversation.get("department"):
         fields["sla"] = sla.plan(policy=r.policy, calendar=r.calendar, start=message.sent_at,
                                  department=conversation["department"], urgency=conversation.get("urgency"))
-    if not await r.conversations.set_fields(conversation["_id"], fields, only_if={"status": conversation.get("status")}):
+    after = await r.conversations.update_fields(conversation["_id"], fields, only_if={"status": conversation.get("status")})
+    if after is None:
         return False
-    after = await r.conversations.get(conversation["_id"])
+    await _reopened(r, after, message, before=conversation)
+    return True
+
+
+async def _reopened(r: Responder, after: dict, message: InboundMessage, *, before: dict | None = None) -> None:
+    """The event and audit entry of a reopening (stable ids: emitting them again is harmless)."""
+    conversation = before or {**after, "status": after.get("reopened_from")}
     await r.emit(event_id=f"{message.id}:reopened", type=E.REOPENED, summary="the citizen wrote again: reopened",
-                 conversation_key=conversation["_id"], conversation=after,
-                 data={"from": conversation.get("status"), "to": status, "message_id": message.id})
+                 conversation_key=after["_id"], conversation=after,
+                 data={"from": after.get("reopened_from"), "to": after.get("status"), "message_id": message.id})
     before, after_fields = changes(conversation, after)
     await r.audit_system(entry_id=f"{message.id}:reopened", action="reopen", conversation=after,
-                         conversation_key=conversation["_id"], before=before, after=after_fields,
+                         conversation_key=after["_id"], before=before, after=after_fields,
                          details={"message_id": message.id})
-    return True
 
 
 async def _link_handover(r: Responder, message: InboundMessage) -> bool:
@@ -129,8 +137,8 @@ async def _on_triage(r: Responder, result: TriageResult) -> None:
     decided = result.model_dump(mode="json", include=set(DECISION))
     if r.recent.get(f"t:{result.message_id}") == decided:
         return  # the same decision delivered again (or made again by another triage replica): nothing changes
-    earlier = ((await r.conversations.message(result.message_id)) or {}).get("triage")
-    if earlier and {k: earlier.get(k) for k in DECISION} == decided:
+    applied = ((await r.conversations.message(result.message_id)) or {}).get("triage_applied")
+    if applied == decided:
         r.recent.put(f"t:{result.message_id}", decided)
         return
     await _apply_triage(r, result)
@@ -153,6 +161,7 @@ async def _apply_triage(r: Responder, result: TriageResult) -> None:
     from responder.service.assignment import auto_assign
 
     await auto_assign(r, conversation, cause="triage")
+    await r.conversations.mark_triage_applied(result.message_id, decided)
     r.recent.put(f"t:{result.message_id}", decided)
 
 

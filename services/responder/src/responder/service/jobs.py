@@ -1,14 +1,17 @@
 """The periodic job (FerretDB has no TTL indexes or change streams, so time-driven work is polled):
 SLA warnings and breaches, handover SLA breaches, assignment of conversations waiting in automatic queues,
-and re-publishing sends whose claim never reached Kafka. Idempotent: each mark is set once, and events
-keep stable ids, so several replicas running it at once publish the same events at worst."""
+re-publishing sends whose claim never reached Kafka, the outbox relay (what Kafka did not acknowledge),
+and, less often, the repair of the kept counters. Idempotent: each mark is set once, and events keep
+stable ids, so several replicas running it at once publish the same events at worst."""
 
 import asyncio
 import logging
+import time
 from datetime import timedelta
 
 from civic_contracts import ConversationEventType
 
+from responder.adapters.mongo_counters import count_conversations
 from responder.domain import sla
 from responder.domain.states import FINISHED, UNTOUCHED
 from responder.service import assignment, leave, replies
@@ -22,13 +25,32 @@ STUCK_AFTER = timedelta(minutes=2)
 
 async def tick(r: Responder) -> dict[str, int]:
     """Run every check once at `r.now()`; returns how much each found."""
-    return {
+    found = {
         "sla": await check_sla(r),
         "handovers": await check_handovers(r),
         "absences": await leave.tick(r),  # absences that start or end by themselves
         "assigned": await assign_waiting(r),
         "republished": await republish_stuck(r),
     }
+    await r.conversations.counters.flush()
+    found["relayed"] = await relay_outbox(r)
+    return found
+
+
+async def relay_outbox(r: Responder, *, older_than: timedelta = timedelta(seconds=10)) -> int:
+    """Publish what the outbox still holds (a send Kafka did not acknowledge, or one a stop interrupted)."""
+    relay = getattr(r.publisher, "relay", None)
+    return 0 if relay is None else await relay(older_than=older_than)
+
+
+async def repair_counters(r: Responder) -> dict[str, int]:
+    """Recount the kept counters from the stored state and correct drift; returns {counter: corrected value}.
+    Scans conversations and abuse events: run it every few minutes, not per message."""
+    fixed = await r.conversations.counters.repair(lambda: count_conversations(r.conversations.conversations))
+    fixed.update({f"abuse:{a}": n for a, n in (await r.moderation.repair_counts()).items()})
+    if fixed:
+        log.warning("counter repair corrected %d counters: %s", len(fixed), sorted(fixed)[:20])
+    return fixed
 
 
 async def check_sla(r: Responder) -> int:
@@ -115,12 +137,16 @@ async def republish_stuck(r: Responder) -> int:
     return len(stuck)
 
 
-async def run_forever(r: Responder, interval_seconds: float) -> None:
+async def run_forever(r: Responder, interval_seconds: float, *, repair_every_seconds: float = 600.0) -> None:
+    repaired_at = time.monotonic()
     while True:
         try:
             found = await tick(r)
             if any(found.values()):
                 log.info("periodic job: %s", found)
+            if time.monotonic() - repaired_at >= repair_every_seconds:
+                repaired_at = time.monotonic()
+                await repair_counters(r)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - logged; the next tick tries again
