@@ -116,10 +116,10 @@ async def auto_assign(r: Responder, conversation: dict, *, cause: str) -> dict |
         return None
     user = await r.staff.user(chosen.user_id) or {}
     fields = assignment_fields(conversation, chosen.user_id, user.get("name"), r.now())
-    if not await r.conversations.set_fields(conversation["_id"], fields,
-                                            only_if={"rev": conversation.get("rev"), "assignee": None}):
+    after = await r.conversations.update_fields(conversation["_id"], fields,
+                                                only_if={"rev": conversation.get("rev"), "assignee": None})
+    if after is None:
         return None
-    after = await r.conversations.get(conversation["_id"])
     event_id = f"{conversation['_id']}:auto:{conversation.get('rev')}"
     await r.emit(event_id=event_id, type=E.ASSIGNED, summary=f"assigned to {user.get('name') or chosen.user_id} ({strategy})",
                  conversation_key=conversation["_id"], conversation=after, data={"assignee": chosen.user_id, "strategy": strategy})
