@@ -131,6 +131,9 @@ class StoredConversation(Stored):
     author: Author | None = Field(default=None, description="Whoever wrote first.")
     first_message_at: datetime | None = Field(default=None, description="When the first message was sent.")
     last_message_at: datetime | None = Field(default=None, description="When the newest message was sent.")
+    last_inbound_id: str | None = Field(default=None, description="`_id` of the newest message the citizen sent "
+                                        "(replies read it by `_id`, never by querying messages).")
+    last_inbound_at: datetime | None = Field(default=None, description="When that newest citizen message was sent.")
     message_count: int = Field(default=0, description="Citizen messages threaded into it.")
     department: str | None = Field(default=None, description="Department it is routed to (taxonomy id).")
     urgency: Urgency | None = Field(default=None, description="Highest urgency seen (only ever rises, unless re-routed).")
@@ -154,6 +157,8 @@ class StoredConversation(Stored):
     answered_at: datetime | None = Field(default=None, description="When the citizen was last answered.")
     reopened_at: datetime | None = Field(default=None, description="When the citizen last wrote again after an answer.")
     reopen_count: int = Field(default=0, description="Times it was reopened.")
+    reopened_by: str | None = Field(default=None, description="Id of the citizen message that last reopened it.")
+    reopened_from: ConversationStatus | None = Field(default=None, description="The status it was reopened from.")
     resolved_at: datetime | None = Field(default=None, description="When it was resolved.")
     closed_at: datetime | None = Field(default=None, description="When it was closed.")
     routing_blocked: bool = Field(default=False, description="The author is banned: not routed to people.")
