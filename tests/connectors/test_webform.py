@@ -20,7 +20,9 @@ def test_services_are_the_shipped_taxonomys_departments(services) -> None:
     assert path is not None and path.name == "default.yaml" and path.parent.name == "taxonomy"
     assert {"highways", "waste", "general"} <= set(services)
     highways = services["highways"].as_open311()
-    assert highways["service_name"] == "Highways" and highways["type"] == "realtime" and highways["metadata"] is False
+    assert highways["service_name"] == "Highways" and highways["type"] == "realtime" and highways["metadata"] is True
+    assert services["general"].as_open311()["metadata"] is False  # no extra questions: no definition to fetch
+    assert [a.code for a in services["highways"].attributes] == ["defect", "depth_cm"]
 
 
 def test_a_taxonomy_file_can_be_configured_and_bad_files_are_named(tmp_path: Path) -> None:
@@ -57,12 +59,27 @@ def test_same_submission_same_day_gets_the_same_id(services) -> None:
     ({"service_code": "waste", "description": "x", "lat": "51"}, 400, "long"),
     ({"service_code": "waste", "description": "x", "lat": "951", "long": "0"}, 400, "lat"),
     ({"service_code": "waste", "description": "x", "lat": "north", "long": "0"}, 400, "lat"),
-    ({"service_code": "waste", "address_string": "a"}, 400, "description"),
+    ({"service_code": "waste", "address_string": "a", "attribute[containers]": "skip"}, 400, "attribute[containers]"),
     ({"service_code": "waste", "address_string": "a", "description": "x" * 4001}, 400, "description"),
     ({"service_code": "waste", "address_string": "a", "description": "x", "email": "not-an-email"}, 400, "email"),
 ])
 def test_invalid_requests_are_refused_with_open311_codes(services, fields, status, field) -> None:
+    from connectors.platforms.webform_attributes import attribute_fields
+
     with pytest.raises(webform.RequestError) as refused:
-        webform.validate(fields, services, now=NOW)
+        webform.validate(fields, services, now=NOW, attributes=attribute_fields({k: [v] for k, v in fields.items()}))
     assert refused.value.status == status and refused.value.field == field
     assert refused.value.as_open311()[0]["code"] == status
+
+
+def test_description_is_optional_and_attributes_are_read_for_people(services) -> None:
+    from connectors.platforms.webform_attributes import attribute_fields
+
+    form = {"service_code": ["waste"], "address_string": ["9 Plas Newydd"], "attribute[containers][]": ["food", "garden"],
+            "attribute[missed_on]": ["2026-11-17T07:00:00Z"], "attribute[unknown]": ["ignored"]}
+    request = webform.validate({k: v[0] for k, v in form.items()}, services, now=NOW, attributes=attribute_fields(form))
+    assert request.description == ""
+    assert request.attributes == {"containers": ["food", "garden"], "missed_on": "2026-11-17T07:00:00Z"}
+    text = webform.to_message(request, "civic-inbox", raw="{}", now=NOW).text
+    assert text.startswith("Category: Waste and street cleansing\nLocation: 9 Plas Newydd")
+    assert "Which containers were not collected?: Food waste, Garden waste" in text

@@ -123,7 +123,31 @@ class Settings(BaseSettings):
         "located as a file (triage is not imported).",
     )
     open311_jurisdiction_id: str = Field(
-        default="civic-inbox", description="Account id of the web-form channel (the Open311 jurisdiction)."
+        default="civic-inbox",
+        description="Account id of the web-form channel and the Open311 `jurisdiction_id` (a different one given "
+        "by a client is answered 404; none given is fine: one jurisdiction is served).",
+    )
+    open311_definitions_path: Path | None = Field(
+        default=None, description="YAML of Open311 service definitions (extra questions per service); unset: the file "
+        "shipped with the connectors (`platforms/open311_definitions.yaml`).",
+    )
+    open311_public_list: bool = Field(
+        default=False,
+        description="`GET /open311/v2/requests.{xml,json}` without `service_request_id` lists requests to anyone (the "
+        "standard needs no key for it; a public FixMyStreet-style map wants this). Off: only to clients with an "
+        "api_key, since reports to a public body may carry personal details. Look-ups by id are always open.",
+    )
+    open311_contact: str = Field(
+        default="Contact the council's customer services.", description="Open311 discovery `contact`: who runs this API."
+    )
+    open311_key_service: str = Field(
+        default="Ask the council's customer services for an Open311 API key.",
+        description="Open311 discovery `key_service`: how to get an api_key.",
+    )
+    open311_endpoint_type: str = Field(default="production", description="Open311 discovery endpoint `type`: production or test.")
+    open311_notify_from: str | None = Field(
+        default=None, description="Mailbox that emails citizens when their Open311 request is closed or reopened "
+        "(through Mailgun); unset: the first of `email_mailboxes`; neither: no emails.",
     )
 
     # Pollers, sender, health.

@@ -35,6 +35,7 @@ from connectors.bursts import BurstWatch
 from connectors.config import Settings
 from connectors.echoes import EchoWatch
 from connectors.health import HealthTracker
+from connectors.open311_status import StatusFollower
 from connectors.outbound.context import Context
 from connectors.outbound.sender import Sender
 from connectors.platforms import webform
@@ -108,7 +109,8 @@ def create_app(
     HTTPXClientInstrumentor.instrument_client(client, tracer_provider=tracer_provider)
     ctx = Context(client=client, settings=settings, stores=stores)
     sender = Sender(ctx, publisher=publisher, health=tracker)
-    handlers.register(kafka.broker, settings=settings, sender=sender, ledger=stores.ledger)
+    handlers.register(kafka.broker, settings=settings, sender=sender, ledger=stores.ledger,
+                      requests=StatusFollower(ctx) if Channel.WEBFORM in settings.outbound_channels else None)
     pollers = {p.name: p for p in [
         *(XMentionsPoller(a, ctx=ctx, publisher=publisher, health=tracker) for a in settings.x_poll_accounts),
         *(YouTubeCommentsPoller(c, ctx=ctx, publisher=publisher, health=tracker) for c in settings.youtube_channel_ids),
@@ -125,7 +127,7 @@ def create_app(
                            ratio=settings.silence_ratio, minimum_usual=settings.silence_minimum_usual,
                            weeks=settings.silence_baseline_weeks)
     try:
-        services = webform.load_services(settings.open311_taxonomy_path)
+        services = webform.load_services(settings.open311_taxonomy_path, settings.open311_definitions_path)
     except ValueError as exc:
         log.error("Open311 services unavailable: %s", exc)
         services = []

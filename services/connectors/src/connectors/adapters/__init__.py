@@ -30,3 +30,4 @@ class Stores:
     async def ensure_indexes(self) -> None:
         await self.outbox.ensure_indexes()
         await self.tokens.ensure_indexes()
+        await self.requests.ensure_indexes()

@@ -49,3 +49,16 @@ async def send(ctx: Context, command: OutboundCommand) -> Sent:
     response = await ctx.client.post(f"{settings.mailgun_api_base_url.rstrip('/')}/v3/{domain}/messages", data=form,
                                      auth=("api", settings.mailgun_api_key.get_secret_value()))
     return Sent((check(ctx, response).get("id") or "").strip("<>") or None)
+
+
+async def send_notice(ctx: Context, *, sender: str, to: str, subject: str, text: str) -> str | None:
+    """An automatic message to a citizen (an Open311 request's status changed), from `sender`; the Mailgun id.
+    Raises the SendError of a refusal (rate limit, bad key, server error)."""
+    settings = ctx.settings
+    if settings.mailgun_api_key is None:
+        raise Rejected("no_credentials", "no Mailgun API key configured", credentials=True)
+    domain = settings.mailgun_domain or sender.rsplit("@", 1)[-1]
+    form = {"from": sender, "to": to, "subject": subject, "text": text, "h:Auto-Submitted": "auto-generated"}
+    response = await ctx.client.post(f"{settings.mailgun_api_base_url.rstrip('/')}/v3/{domain}/messages", data=form,
+                                     auth=("api", settings.mailgun_api_key.get_secret_value()))
+    return (check(ctx, response).get("id") or "").strip("<>") or None

@@ -3,10 +3,12 @@
 Reference: PLATFORMS.md section 6. The services are the departments of the organisation's taxonomy, read
 from its YAML file (path from settings; by default the file triage ships, located on disk without importing
 triage), so the form's categories and triage's departments never drift apart and nothing is copied by hand.
-A request id is derived from the submission and its day, so a client retrying the same submission gets the
-same id (and the same message downstream) instead of a second case.
+Their extra questions (Open311 service definitions: `attribute[CODE]`) are in `open311_definitions.yaml`
+(staff-editable, path from settings). A request id is derived from the submission and its day, so a client
+retrying the same submission gets the same id (and the same message downstream) instead of a second case.
 """
 
+import dataclasses
 import functools
 import hashlib
 import importlib.util
@@ -17,6 +19,8 @@ from pathlib import Path
 
 import yaml
 from civic_contracts import Attachment, Author, Channel, InboundMessage, MessageKind
+
+from connectors.platforms.webform_attributes import Attribute, InvalidAttribute, check_attributes, load_definitions
 
 MAX_DESCRIPTION = 4000
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -30,10 +34,18 @@ class Service:
     name: str
     description: str
     keywords: tuple[str, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
+    group: str = "council"
 
     def as_open311(self) -> dict:
         return {"service_code": self.code, "service_name": self.name, "description": self.description,
-                "metadata": False, "type": "realtime", "keywords": ", ".join(self.keywords[:8]), "group": "council"}
+                "metadata": bool(self.attributes), "type": "realtime", "keywords": ", ".join(self.keywords[:8]),
+                "group": self.group}
+
+    def definition(self) -> dict:
+        """The Open311 service definition: its attributes, in order."""
+        return {"service_code": self.code,
+                "attributes": [a.as_open311() for a in sorted(self.attributes, key=lambda a: a.order)]}
 
 
 class RequestError(ValueError):
@@ -57,12 +69,15 @@ def shipped_taxonomy() -> Path | None:
     return None
 
 
-def load_services(path: Path | None) -> list[Service]:
-    """Open311 services: one per taxonomy department. Raises ValueError naming the file when unreadable."""
+def load_services(path: Path | None, definitions: Path | None = None) -> list[Service]:
+    """Open311 services: one per taxonomy department, with the attributes `definitions` gives it (default: the
+    file shipped with the connectors). Raises ValueError naming the file when unreadable."""
     path = path or shipped_taxonomy()
     if path is None:
         raise ValueError("no taxonomy file: set CONNECTORS_OPEN311_TAXONOMY_PATH")
-    return list(_read_services(Path(path), Path(path).stat().st_mtime_ns if Path(path).exists() else 0))
+    services = _read_services(Path(path), Path(path).stat().st_mtime_ns if Path(path).exists() else 0)
+    extra = load_definitions(definitions)
+    return [dataclasses.replace(s, attributes=extra.get(s.code, ())) for s in services]
 
 
 @functools.lru_cache(maxsize=8)
@@ -94,6 +109,8 @@ class ServiceRequest:
     device_id: str | None = None
     account_id: str | None = None
     media_url: str | None = None
+    attributes: dict | None = None
+    answers: tuple[tuple[str, str], ...] = ()  # (question, answer) of each attribute given, for people to read
 
     def location(self) -> str:
         if self.address_string:
@@ -115,8 +132,12 @@ def _coordinate(value: str | None, name: str, limit: float) -> float | None:
     return number
 
 
-def validate(fields: dict[str, str], services: dict[str, Service], *, now: datetime | None = None) -> ServiceRequest:
-    """A checked service request from submitted fields (first value of each), or RequestError."""
+def validate(fields: dict[str, str], services: dict[str, Service], *, now: datetime | None = None,
+             attributes: dict[str, list[str]] | None = None) -> ServiceRequest:
+    """A checked service request from submitted fields (first value of each), or RequestError.
+
+    `attributes` are the `attribute[CODE]` values an Open311 client sent; None for a first-party form that asks
+    no extra questions (then required attributes are not demanded)."""
     now = now or datetime.now(UTC)
     clean = {k: (fields.get(k) or "").strip() for k in FIELDS}
     service = services.get(clean["service_code"])
@@ -129,18 +150,29 @@ def validate(fields: dict[str, str], services: dict[str, Service], *, now: datet
         raise RequestError(400, "lat and long must be given together", "lat" if lat is None else "long")
     if lat is None and not clean["address_string"] and not clean["address_id"]:
         raise RequestError(400, "a location is required: lat and long, address_string or address_id", "address_string")
-    if not clean["description"]:
-        raise RequestError(400, "description is required", "description")
     if len(clean["description"]) > MAX_DESCRIPTION:
         raise RequestError(400, f"description must be at most {MAX_DESCRIPTION} characters", "description")
     if clean["email"] and not _EMAIL.match(clean["email"]):
         raise RequestError(400, "email is not an email address", "email")
-    basis = "\n".join([now.date().isoformat(), *(clean[k] for k in FIELDS)])
+    try:
+        given = check_attributes(service.attributes, attributes or {}, required=attributes is not None)
+    except InvalidAttribute as exc:
+        raise RequestError(400, str(exc), exc.field) from None
+    answers = tuple((a.description or a.code, _answer(a, given[a.code])) for a in service.attributes if a.code in given)
+    basis = "\n".join([now.date().isoformat(), *(clean[k] for k in FIELDS),
+                       *(f"{k}={v}" for k, v in sorted(given.items()))])
     request_id = "WF-" + hashlib.sha256(basis.encode()).hexdigest()[:10].upper()
     optional = {k: clean[k] or None for k in ("address_string", "address_id", "email", "phone", "first_name",
                                                "last_name", "device_id", "account_id", "media_url")}
     return ServiceRequest(service_request_id=request_id, service_code=service.code, service_name=service.name,
-                          description=clean["description"], requested_datetime=now, lat=lat, long=long, **optional)
+                          description=clean["description"], requested_datetime=now, lat=lat, long=long,
+                          attributes=given or None, answers=answers, **optional)
+
+
+def _answer(attribute: Attribute, value: str | list[str]) -> str:
+    names = dict(attribute.values)
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(names.get(v, v) for v in values)
 
 
 def conversation_key(jurisdiction: str, request_id: str) -> str:
@@ -151,7 +183,9 @@ def to_message(request: ServiceRequest, jurisdiction: str, *, raw: str, now: dat
     now = now or datetime.now(UTC)
     name = " ".join(p for p in (request.first_name, request.last_name) if p) or None
     who = request.email or request.phone or request.account_id or request.device_id or f"anonymous:{request.service_request_id}"
-    text = f"{request.description}\n\nCategory: {request.service_name}\nLocation: {request.location()}"
+    details = [f"Category: {request.service_name}", f"Location: {request.location()}",
+               *(f"{question}: {answer}" for question, answer in request.answers)]
+    text = "\n\n".join(p for p in (request.description, "\n".join(details)) if p)
     return InboundMessage(
         id=f"webform:{jurisdiction}:{request.service_request_id}",
         channel=Channel.WEBFORM,
