@@ -19,9 +19,16 @@ router = APIRouter(prefix="/webhooks/email", tags=["email"])
 SOURCE = "POST /webhooks/email"
 
 
+MAX_RAW_MIME = 256 * 1024
+
+
 def _raw(body: bytes, form: Form, content_type: str) -> str:
     """The payload kept for replay: the body itself, or for multipart its fields (attachments described only,
-    so a large file never reaches Kafka)."""
+    so a large file never reaches Kafka); a raw MIME message larger than MAX_RAW_MIME is described too."""
+    mime = form.first("body-mime") or ""
+    if len(mime) > MAX_RAW_MIME:
+        fields = {k: v for k, v in form.fields.items() if k != "body-mime"}
+        return json.dumps({"fields": fields, "body-mime": {"omitted": True, "size": len(mime)}}, ensure_ascii=False)
     if not content_type.lower().startswith("multipart/"):
         return body.decode("utf-8", errors="replace")
     files = [{"field": f.name, "filename": f.filename, "content_type": f.content_type, "size": f.size} for f in form.files]

@@ -1,15 +1,43 @@
-"""HTTP routes for Meta: the GET handshake and signed POST deliveries (Page feed comments, Messenger,
-Instagram comments and DMs)."""
+"""HTTP routes for Meta: the GET handshake and signed POST deliveries (Page feed visitor posts and comments,
+Messenger, Instagram comments and DMs).
 
-from civic_contracts import Channel
+A comment on a visitor post (or a reply to a comment already in a conversation) joins that conversation: the
+ledger remembers which conversation every received and sent Facebook id belongs to, and the posts of the same
+delivery are looked at first."""
+
+import logging
+
+from civic_contracts import Channel, InboundMessage
 from fastapi import APIRouter, Query, Request, Response
 
 from connectors.delivery import deliver, text
 from connectors.echoes import meta_echoes
 from connectors.platforms import meta
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/webhooks/meta", tags=["meta"])
 SOURCE = "POST /webhooks/meta"
+
+
+async def _thread(request: Request, messages: list[InboundMessage]) -> list[InboundMessage]:
+    """Moves Facebook comments under a known post or comment into its conversation (best effort)."""
+    ledger = request.app.state.stores.ledger
+    known: dict[tuple[str, str], str] = {}
+    threaded = []
+    for m in messages:
+        if m.channel is Channel.FACEBOOK and m.in_reply_to:
+            key = known.get((m.account_id, m.in_reply_to))
+            if key is None:
+                try:
+                    key = await ledger.conversation_of(Channel.FACEBOOK.value, m.account_id, m.in_reply_to)
+                except Exception as exc:  # noqa: BLE001 - threading is an improvement, never a reason to refuse
+                    log.warning("meta: thread lookup failed, keeping the parsed thread: %s", exc)
+            if key and key != m.conversation_key:
+                m = m.model_copy(update={"conversation_key": key})
+        if m.channel is Channel.FACEBOOK:
+            known[(m.account_id, m.platform_message_id)] = m.conversation_key
+        threaded.append(m)
+    return threaded
 
 
 @router.get("", summary="Meta verification handshake")
@@ -26,7 +54,7 @@ async def verify(
     return text(answer)
 
 
-@router.post("", summary="Meta webhook delivery (Page feed comments, Messenger, Instagram comments and DMs)")
+@router.post("", summary="Meta webhook delivery (Page feed posts and comments, Messenger, Instagram comments and DMs)")
 async def receive(request: Request) -> Response:
     body = await request.body()
     secret = request.app.state.settings.meta_app_secret.get_secret_value()
@@ -37,7 +65,7 @@ async def receive(request: Request) -> Response:
     request.app.state.echoes.observe(meta_echoes(body))  # the accounts' own posts: did we send them?
 
     async def parse():
-        return meta.parse(body)
+        return await _thread(request, meta.parse(body))
 
     return await deliver(request, source=SOURCE, body=body, parse=parse, ok=lambda: text("EVENT_RECEIVED"),
                          accepted=lambda: text("accepted; payload dead-lettered"))

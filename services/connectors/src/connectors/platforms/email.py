@@ -4,7 +4,9 @@ Reference: PLATFORMS.md section 5. Mailgun signs `timestamp + token` (hex HMAC-S
 stale timestamps and reused tokens are refused by the route. A thread is named after its root message: the
 first id in `References`, else `In-Reply-To`, else the message's own `Message-ID`. Replies carry
 `In-Reply-To: <parent>` and `References: <parent's references> <parent>` so the citizen's mail client threads
-them, and the citizen's answer comes back into the same conversation.
+them, and the citizen's answer comes back into the same conversation. The subject is the `subject` field, else
+the `Subject` in `message-headers`; routes that forward the raw message (`body-mime`) are read with the standard
+library's `email` package (`email_mime.py`) for headers, text and attachments.
 """
 
 import hashlib
@@ -19,6 +21,7 @@ from civic_contracts import Attachment, Author, Channel, InboundMessage, Message
 
 from connectors.formdata import Form
 from connectors.platforms import PayloadError
+from connectors.platforms.email_mime import read_mime
 
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 
@@ -113,13 +116,17 @@ def parse(form: Form, *, raw: str, now: datetime | None = None) -> tuple[Inbound
     """The citizen's email in a verified Mailgun delivery, and the headers a reply will need."""
     now = now or datetime.now(UTC)
     headers = _headers(form)
-    recipients = [a.lower() for _, a in getaddresses([form.first("recipient") or ""]) if a]
-    name, sender = parseaddr(form.first("from") or form.first("sender") or "")
+    mime = read_mime(form.first("body-mime")) if form.first("body-mime") else None
+    for header, value in (mime.headers if mime else {}).items():
+        headers.setdefault(header, value)
+    recipients = [a.lower() for _, a in getaddresses([form.first("recipient") or headers.get("to") or ""]) if a]
+    name, sender = parseaddr(form.first("from") or headers.get("from") or form.first("sender") or "")
     if not recipients or not sender:
         raise PayloadError("email without a recipient or a sender address")
     mailbox, sender = recipients[0], sender.lower()
-    subject = (form.first("subject") or "").strip()
-    body = (form.first("stripped-text") or "").strip() or (form.first("body-plain") or "").strip()
+    subject = (form.first("subject") or headers.get("subject") or "").strip()
+    body = (form.first("stripped-text") or "").strip() or (form.first("body-plain") or "").strip() or \
+        (mime.text if mime else "")
     own = message_ids(headers.get("message-id"))
     if own:
         message_id = own[0]
@@ -147,7 +154,8 @@ def parse(form: Form, *, raw: str, now: datetime | None = None) -> tuple[Inbound
         sent_at=_sent_at(headers.get("date"), form.first("timestamp"), now),
         received_at=now,
         in_reply_to=parent,
-        attachments=[Attachment(type=f.content_type, name=f.filename) for f in form.files],
+        attachments=[*(Attachment(type=f.content_type, name=f.filename) for f in form.files),
+                     *(mime.attachments if mime else [])],
         raw_payload=raw,
     )
     return message, info

@@ -1,5 +1,5 @@
-"""Meta webhooks (Facebook Page feed comments, Messenger, Instagram comments and DMs): handshake, signature,
-payload mapping.
+"""Meta webhooks (Facebook Page feed: visitor posts and comments; Messenger; Instagram comments and DMs):
+handshake, signature, payload mapping.
 
 Reference: PLATFORMS.md section 1. Signatures are HMAC-SHA256 of the raw body keyed by the App Secret,
 sent as `X-Hub-Signature-256: sha256=<hex>`; the body is hashed exactly as received. One callback serves
@@ -40,9 +40,10 @@ def handshake(mode: str | None, token: str | None, challenge: str | None, verify
     return challenge
 
 
-# Payload shapes: only what is read; everything else is tolerated and kept in the raw payload.
+# Payload shapes: only what is read; everything else is tolerated and kept in the raw payload. Ids arrive as
+# strings or as JSON numbers (older Graph versions, test tools, some proxies): both are read as the same string.
 class _Loose(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
 
 
 class _From(_Loose):
@@ -60,6 +61,9 @@ class _FeedValue(_Loose):
     message: str | None = None
     created_time: int | float | None = None
     permalink_url: str | None = None
+    link: str | None = None
+    photo_id: str | None = None
+    video_id: str | None = None
 
 
 class _IgFrom(_Loose):
@@ -102,7 +106,7 @@ class _MessengerMessage(_Loose):
 class _Messaging(_Loose):
     sender: _Party
     recipient: _Party
-    timestamp: int
+    timestamp: int | float
     message: _MessengerMessage | None = None
 
 
@@ -122,9 +126,43 @@ def _time(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
+POST_ITEMS = {"post", "status", "photo", "video"}  # what someone posting on the Page's wall arrives as
+
+
+def _visitor_post(page_id: str, value: _FeedValue, raw: str, now: datetime) -> InboundMessage | None:
+    """A post someone else made on the Page (a visitor post): a conversation of its own, named after the post,
+    which its comments join (see `webhooks_meta`). The Page's own posts are not citizen messages."""
+    if value.verb != "add" or not value.post_id or value.from_ is None or value.from_.id == page_id:
+        return None
+    attachments = []
+    if value.item in ("photo", "video") and value.link:
+        attachments.append(Attachment(type="image" if value.item == "photo" else "video", url=value.link))
+    return InboundMessage(
+        id=f"facebook:{page_id}:{value.post_id}",
+        channel=Channel.FACEBOOK,
+        account_id=page_id,
+        platform_message_id=value.post_id,
+        conversation_key=f"facebook:{page_id}:{value.post_id}",
+        kind=MessageKind.PUBLIC_COMMENT,
+        author=Author(platform_id=value.from_.id, name=value.from_.name),
+        text=value.message or "",
+        sent_at=_time(value.created_time) if value.created_time is not None else now,
+        received_at=now,
+        permalink=value.permalink_url,
+        attachments=attachments,
+        raw_payload=raw,
+    )
+
+
+def _feed_change(page_id: str, value: _FeedValue, raw: str, now: datetime) -> InboundMessage | None:
+    if value.item in POST_ITEMS:
+        return _visitor_post(page_id, value, raw, now)
+    return _feed_comment(page_id, value, raw, now)
+
+
 def _feed_comment(page_id: str, value: _FeedValue, raw: str, now: datetime) -> InboundMessage | None:
     if value.item != "comment" or value.verb != "add" or not value.comment_id or value.from_ is None:
-        return None  # reactions, edits, hides, posts: not citizen messages
+        return None  # reactions, edits, hides, shares: not citizen messages
     if value.from_.id == page_id:
         return None  # the Page's own replies come back through the feed; never loop on them
     top_level = value.parent_id in (None, value.post_id)
@@ -209,7 +247,7 @@ def _changes(obj: str, entry: _Entry, raw: str, now: datetime) -> list[InboundMe
     for change in entry.changes:
         try:
             if obj == "page" and change.field == "feed":
-                m = _feed_comment(entry.id, _FeedValue.model_validate(change.value), raw, now)
+                m = _feed_change(entry.id, _FeedValue.model_validate(change.value), raw, now)
             elif obj == "instagram" and change.field in ("comments", "live_comments"):
                 m = _instagram_comment(entry.id, entry, _IgComment.model_validate(change.value), raw, now)
             else:
