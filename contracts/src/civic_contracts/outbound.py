@@ -74,6 +74,9 @@ class ChannelHealth(BaseModel):
     last_success_at: datetime | None = Field(default=None, description="Last successful poll or send.")
     consecutive_failures: int = Field(default=0, ge=0, description="Failures since the last success.")
     credentials_rejected: bool = Field(default=False, description="The platform refused the token (e.g. Meta code 190, HTTP 401).")
+    reconnect_required: bool = Field(
+        default=False, description="The account's token expired and cannot be renewed: an admin must connect it again "
+        "(its sends wait meanwhile).")
     rate_limited_until: datetime | None = Field(default=None, description="Sends paused until then.")
     detail: str | None = Field(default=None, description="Last error, for ops.")
     signature_failures: int = Field(default=0, ge=0, description="Webhook deliveries refused for a bad signature since the process started.")

@@ -150,6 +150,35 @@ class Settings(BaseSettings):
         "(through Mailgun); unset: the first of `email_mailboxes`; neither: no emails.",
     )
 
+    # Connected accounts (OAuth 2.0): an admin connects an account; its tokens are stored encrypted and renewed.
+    token_keys: list[SecretStr] = Field(
+        default_factory=list, description="Fernet keys (newest first) that encrypt stored account tokens; the first "
+        "encrypts, every one decrypts (rotation). Unset: accounts cannot be connected (environment tokens still work).",
+    )
+    admin_api_token: SecretStr | None = Field(
+        default=None, description="Bearer token the inbox uses on `/api/accounts` (list, start a connection); "
+        "unset: those routes answer 403.",
+    )
+    accounts_return_url: str | None = Field(
+        default=None, description="Where the browser goes after connecting an account (the inbox's accounts page); "
+        "unset: a short confirmation page.",
+    )
+    token_refresh_margin_seconds: float = Field(
+        default=600.0, description="Tokens that expire within this are renewed by the periodic scan.")
+    token_scan_seconds: float = Field(default=60.0, description="How often connected accounts are reloaded and renewed.")
+    x_oauth_client_id: str | None = Field(default=None, description="X app OAuth 2.0 client id (connecting X accounts).")
+    x_oauth_client_secret: SecretStr | None = Field(default=None, description="X app OAuth 2.0 client secret.")
+    x_oauth_authorize_url: str = Field(
+        default="https://x.com/i/oauth2/authorize", description="X authorisation endpoint (the sandbox's locally).")
+    youtube_oauth_client_id: str | None = Field(default=None, description="Google OAuth client id (connecting YouTube channels).")
+    youtube_oauth_client_secret: SecretStr | None = Field(default=None, description="Google OAuth client secret.")
+    youtube_oauth_authorize_url: str = Field(
+        default="https://accounts.google.com/o/oauth2/v2/auth", description="Google authorisation endpoint.")
+    youtube_oauth_token_url: str = Field(default="https://oauth2.googleapis.com/token", description="Google token endpoint.")
+    meta_app_id: str | None = Field(default=None, description="Meta app id: the client id of Facebook Login (connecting Pages).")
+    meta_oauth_authorize_url: str = Field(
+        default="https://www.facebook.com/v25.0/dialog/oauth", description="Facebook Login dialog (the sandbox's locally).")
+
     # Pollers, sender, health.
     poll_interval_seconds: float = Field(default=60.0, description="Seconds between polls of each account; 0 turns polling off.")
     outbound_channels: list[Channel] = Field(

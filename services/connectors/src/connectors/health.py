@@ -85,7 +85,14 @@ class HealthTracker:
 
     def success(self, channel: Channel, account: str) -> None:
         self._update(channel, account, last_success_at=datetime.now(UTC), consecutive_failures=0,
-                     credentials_rejected=False, rate_limited_until=None, detail=None)
+                     credentials_rejected=False, reconnect_required=False, rate_limited_until=None, detail=None)
+
+    def reconnect_required(self, channel: Channel, account: str, detail: str) -> None:
+        """The account's token cannot be renewed: red until an admin connects it again (accounts/tokens.py)."""
+        self._update(channel, account, credentials_rejected=True, reconnect_required=True, detail=detail[:500])
+
+    def reconnected(self, channel: Channel, account: str) -> None:
+        self._update(channel, account, credentials_rejected=False, reconnect_required=False, detail=None)
 
     def failure(self, channel: Channel, account: str, detail: str, *, credentials: bool = False) -> None:
         current = self._state.get((Channel(channel), account))

@@ -19,6 +19,7 @@ from opentelemetry.trace import TracerProvider
 from pymongo import AsyncMongoClient
 
 from connectors import (
+    accounts_routes,
     contact_form,
     contact_page,
     handlers,
@@ -29,6 +30,8 @@ from connectors import (
     webhooks_twilio,
     webhooks_x,
 )
+from connectors.accounts.crypto import TokenCipher, TokenKeyError
+from connectors.accounts.tokens import TokenBook
 from connectors.adapters import Stores
 from connectors.adapters.volume import VolumeStore
 from connectors.bursts import BurstWatch
@@ -91,6 +94,16 @@ def configured_accounts(settings: Settings) -> dict[Channel, list[str]]:
     }
 
 
+def _cipher(settings: Settings) -> TokenCipher | None:
+    if not settings.token_keys:
+        return None
+    try:
+        return TokenCipher(settings.token_keys)
+    except TokenKeyError as exc:
+        log.error("connected accounts are off: %s", exc)
+        return None
+
+
 def create_app(
     settings: Settings, *, tracer_provider: TracerProvider | None = None,
     platform_transport: httpx.AsyncBaseTransport | None = None,
@@ -107,7 +120,9 @@ def create_app(
     tracker = HealthTracker(kafka.registry)
     client = httpx.AsyncClient(transport=platform_transport, timeout=settings.send_timeout_seconds)
     HTTPXClientInstrumentor.instrument_client(client, tracer_provider=tracer_provider)
-    ctx = Context(client=client, settings=settings, stores=stores)
+    book = TokenBook(settings=settings, connections=stores.connections, cipher=_cipher(settings), client=client,
+                     health=tracker)
+    ctx = Context(client=client, settings=settings, stores=stores, tokens=book)
     sender = Sender(ctx, publisher=publisher, health=tracker)
     handlers.register(kafka.broker, settings=settings, sender=sender, ledger=stores.ledger,
                       requests=StatusFollower(ctx) if Channel.WEBFORM in settings.outbound_channels else None)
@@ -146,6 +161,7 @@ def create_app(
             asyncio.create_task(tracker.run(publisher, settings.health_interval_seconds), name="channel-health"),
             asyncio.create_task(_prune_tokens(stores, settings), name="prune-mailgun-tokens"),
             asyncio.create_task(silence.run(settings.silence_check_seconds), name="silence-watch"),
+            asyncio.create_task(book.run(), name="account-tokens"),
         ]
         if settings.poll_interval_seconds > 0:
             tasks += [asyncio.create_task(run_poller(p, ctx=ctx, health=tracker, interval=settings.poll_interval_seconds,
@@ -179,7 +195,9 @@ def create_app(
     app.state.sender = sender
     app.state.pollers = pollers
     app.state.services = services
-    for module in (webhooks_meta, webhooks_x, webhooks_twilio, webhooks_email, open311, contact_form, health):
+    app.state.tokens = book
+    for module in (webhooks_meta, webhooks_x, webhooks_twilio, webhooks_email, open311, contact_form, health,
+                   accounts_routes):
         app.include_router(module.router)
     app.include_router(ops_router(keeper=keeper, registry=kafka.registry, checks={"mongodb": mongo_check}))
     FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider, excluded_urls="healthz,metrics")

@@ -1,11 +1,12 @@
 """The sandbox service: stand-ins for Meta, X, YouTube, Twilio, Mailgun, Slack and Teams on one port (8090), following
-PLATFORMS.md, plus `/_sandbox` routes to read what they were sent and to inject faults."""
+PLATFORMS.md, their OAuth 2.0 authorisation servers (connecting accounts), plus `/_sandbox` routes to read what
+they were sent and to inject faults."""
 
 from fastapi import FastAPI
 
 from sandbox import control, seed
 from sandbox.config import Settings
-from sandbox.platforms import chat, meta, twilio, x, youtube
+from sandbox.platforms import chat, meta, oauth, twilio, x, youtube
 from sandbox.state import State
 
 
@@ -17,7 +18,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sandbox = State()
     if settings.seeded:
         seed.seed(app.state.sandbox, settings)
-    for module in (meta, x, youtube, twilio, chat, control):
+    for module in (oauth, meta, x, youtube, twilio, chat, control):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["ops"])

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from pymongo import AsyncMongoClient
 
+from connectors.adapters.connections import Connections
 from connectors.adapters.cursors import CursorStore
 from connectors.adapters.intake import EmailThreads, FirstSeen, MailgunTokens, ServiceRequests
 from connectors.adapters.ledger import Ledger
@@ -20,12 +21,13 @@ class Stores:
     emails: EmailThreads
     requests: ServiceRequests
     first_seen: FirstSeen
+    connections: Connections
 
     @classmethod
     def create(cls, client: AsyncMongoClient, database: str) -> "Stores":
         db = client[database]
         return cls(CursorStore(db), Outbox(db), Ledger(db), MailgunTokens(db), EmailThreads(db), ServiceRequests(db),
-                   FirstSeen(db))
+                   FirstSeen(db), Connections(db))
 
     async def ensure_indexes(self) -> None:
         await self.outbox.ensure_indexes()

@@ -20,14 +20,18 @@ class Context:
     settings: Settings
     stores: Stores
     now: Callable[[], datetime] = _utcnow
+    tokens: object | None = None  # accounts.tokens.TokenBook: connected accounts' tokens, renewed before expiry
 
     def later(self, seconds: float | None = None) -> datetime:
         return self.now() + timedelta(seconds=self.settings.default_backoff_seconds if seconds is None else seconds)
 
 
-def serves(settings: Settings, command) -> bool:
-    """This process holds the credentials of the account `command` acts from."""
+def serves(settings: Settings, command, tokens=None) -> bool:
+    """This process holds the credentials of the account `command` acts from (configured, or connected)."""
     account, channel = command.account_id, command.channel.value
+    platform = "meta" if channel in ("facebook", "messenger", "instagram") else channel
+    if tokens is not None and platform in ("meta", "x", "youtube") and tokens.connected(platform, account):
+        return True
     if channel in ("facebook", "messenger", "instagram"):
         return account in settings.meta_page_tokens
     if channel == "x":

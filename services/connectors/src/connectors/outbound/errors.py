@@ -32,6 +32,15 @@ class Rejected(SendError):
         self.credentials = credentials
 
 
+class AwaitingReconnect(SendError):
+    """The account's token cannot be renewed until an admin connects it again: wait (retry at `until`), without
+    counting a failure per send or pausing the account."""
+
+    def __init__(self, code: str, message: str, *, until: datetime) -> None:
+        super().__init__(code, message)
+        self.until = until
+
+
 class OutsideWindow(SendError):
     """The messaging window is closed (and no tag or template applies): refused, nothing sent."""
 

@@ -11,6 +11,7 @@ import httpx
 from civic_contracts import Channel
 from civic_contracts.outbound import OutboundAction, OutboundCommand
 
+from connectors.accounts.tokens import credential
 from connectors.outbound import ids, windows
 from connectors.outbound.context import Context, json_or_empty, thread_of
 from connectors.outbound.errors import OutsideWindow, RateLimited, Rejected, Sent, Transient
@@ -58,11 +59,11 @@ async def _messages(ctx: Context, command: OutboundCommand, payload: dict) -> Se
 
 
 async def _post(ctx: Context, command: OutboundCommand, path: str, payload: dict) -> httpx.Response:
-    token = ctx.settings.meta_page_tokens.get(command.account_id)
+    token = await credential(ctx, "meta", command.account_id)
     if token is None:
         raise Rejected("no_credentials", f"no access token configured for account {command.account_id}", credentials=True)
     return await ctx.client.post(ctx.settings.meta_api_base_url.rstrip("/") + path, json=payload,
-                                 headers={"Authorization": f"Bearer {token.get_secret_value()}"})
+                                 headers={"Authorization": f"Bearer {token}"})
 
 
 async def send(ctx: Context, command: OutboundCommand) -> Sent:

@@ -23,7 +23,15 @@ from connectors.adapters.outbox import FAILED, REFUSED, SENT, WAITING
 from connectors.health import HealthTracker
 from connectors.outbound import email, meta, twilio, webform, x, youtube
 from connectors.outbound.context import Context, serves
-from connectors.outbound.errors import OutsideWindow, RateLimited, Rejected, SendError, Sent, Transient
+from connectors.outbound.errors import (
+    AwaitingReconnect,
+    OutsideWindow,
+    RateLimited,
+    Rejected,
+    SendError,
+    Sent,
+    Transient,
+)
 from connectors.publishing import Publisher
 
 log = logging.getLogger(__name__)
@@ -48,7 +56,7 @@ class Sender:
 
     async def handle(self, command: OutboundCommand) -> None:
         """One command from Kafka. Raises only when storage or Kafka fail (the consumer retries it)."""
-        if self.ctx.settings.outbound_only_own_accounts and not serves(self.ctx.settings, command):
+        if self.ctx.settings.outbound_only_own_accounts and not serves(self.ctx.settings, command, self.ctx.tokens):
             log.debug("outbound: %s is for %s account %s, served elsewhere", command.id, command.channel.value,
                       command.account_id)
             return
@@ -87,6 +95,8 @@ class Sender:
         fields = {"error_code": exc.code, "error_message": exc.message}
         if isinstance(exc, OutsideWindow):
             await self._finish(command, REFUSED, next_attempt_at=None, **fields)
+        elif isinstance(exc, AwaitingReconnect):  # health is already red for the account; nothing is counted
+            await self._finish(command, WAITING, next_attempt_at=exc.until, **fields)
         elif isinstance(exc, RateLimited):
             await self.outbox.pause(channel.value, account, exc.until)
             self.health.rate_limited(channel, account, exc.until, f"{exc.code}: {exc.message}")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import httpx
 from civic_contracts.outbound import OutboundAction, OutboundCommand
 
+from connectors.accounts.tokens import credential
 from connectors.outbound import ids
 from connectors.outbound.context import Context, json_or_empty, thread_of
 from connectors.outbound.errors import RateLimited, Rejected, Sent, Transient
@@ -39,11 +40,11 @@ def check(ctx: Context, response: httpx.Response) -> dict:
 
 
 async def _call(ctx: Context, command: OutboundCommand, method: str, path: str, payload: dict) -> dict:
-    token = ctx.settings.x_user_tokens.get(command.account_id)
+    token = await credential(ctx, "x", command.account_id)
     if token is None:
         raise Rejected("no_credentials", f"no X user token configured for account {command.account_id}", credentials=True)
     response = await ctx.client.request(method, ctx.settings.x_api_base_url.rstrip("/") + path, json=payload,
-                                        headers={"Authorization": f"Bearer {token.get_secret_value()}"})
+                                        headers={"Authorization": f"Bearer {token}"})
     return check(ctx, response)
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from civic_contracts.outbound import OutboundAction, OutboundCommand
 
+from connectors.accounts.tokens import credential
 from connectors.outbound import ids
 from connectors.outbound.context import Context, json_or_empty, thread_of
 from connectors.outbound.errors import RateLimited, Rejected, Sent, Transient
@@ -43,11 +44,11 @@ def check(ctx: Context, response: httpx.Response) -> dict:
 
 
 async def send(ctx: Context, command: OutboundCommand) -> Sent:
-    token = ctx.settings.youtube_access_tokens.get(command.account_id)
+    token = await credential(ctx, "youtube", command.account_id)
     if token is None:
         raise Rejected("no_credentials", f"no YouTube token configured for channel {command.account_id}", credentials=True)
     base = ctx.settings.youtube_api_base_url.rstrip("/") + "/youtube/v3"
-    headers = {"Authorization": f"Bearer {token.get_secret_value()}"}
+    headers = {"Authorization": f"Bearer {token}"}
     if command.action is OutboundAction.PUBLIC_REPLY:
         # Replies attach to the top-level comment, which names the thread.
         parent = ids.youtube_id(thread_of(command.conversation_key), "comment to reply to")

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inbox.web import (
     queries,
     render,
+    views_accounts,
     views_actions,
     views_auth,
     views_conversation,
@@ -30,7 +31,8 @@ from inbox.web.live import LiveHub
 from inbox.web.session import SignInRequired, sign_in_required
 
 ROUTERS = (views_auth.router, views_inbox.router, views_actions.router, views_conversation.router,
-           views_supervision.router, views_dashboard.router, views_ops.router, views_outofhours.router, views_live.router)
+           views_supervision.router, views_dashboard.router, views_ops.router, views_outofhours.router, views_live.router,
+           views_accounts.router)
 # Paths served by the API (and its interactive docs, which need their own inline scripts).
 NOT_WEB = ("/api", "/docs", "/redoc", "/openapi.json", "/healthz", "/metrics")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
