@@ -60,6 +60,19 @@ async def world(infra: Infra):
         await app.state.stores.connections.accounts.database.client.drop_database(settings.database)
 
 
+class StubKeeper:
+    """Kafka as the token book sees it: connected, and every publish recorded."""
+
+    def __init__(self) -> None:
+        self.connected = asyncio.Event()
+        self.connected.set()
+        self.broker = self
+        self.published: list = []
+
+    async def publish(self, value, *, topic: str, key: bytes) -> None:
+        self.published.append((value, topic))
+
+
 async def connect(client: httpx.AsyncClient, sandbox: httpx.AsyncClient, platform: str) -> httpx.Response:
     """What an admin's browser does: start, visit the platform's consent (given at once), come back."""
     started = await client.post(f"/api/accounts/{platform}/authorizations", json={"requested_by": "t-admin"},
@@ -144,6 +157,7 @@ async def test_an_unrenewable_token_turns_the_account_red_and_sends_wait(world, 
     app, client, sandbox = world
     assert (await connect(client, sandbox, "x")).status_code == 200
     book = app.state.tokens
+    book.keeper = StubKeeper()
     await sandbox.post("/_sandbox/oauth/revoke", json={"account": X_ACCOUNT})
     doc = await app.state.stores.connections.get("x", X_ACCOUNT)
     with caplog.at_level(logging.ERROR, logger="connectors.accounts.tokens"):
@@ -152,6 +166,9 @@ async def test_an_unrenewable_token_turns_the_account_red_and_sends_wait(world, 
     assert any("OPS ALERT" in r.getMessage() and X_ACCOUNT in r.getMessage() for r in caplog.records)
     [health] = [h for h in app.state.health.snapshot() if h.channel is Channel.X and h.account_id == X_ACCOUNT]
     assert health.reconnect_required and health.credentials_rejected and "reconnect required" in health.detail
+    [(alert, topic)] = book.keeper.broker.published
+    assert topic == "ops.alert.v1" and alert.kind.value == "credentials_rejected" and not alert.security
+    assert alert.channel is Channel.X and alert.account_id == X_ACCOUNT and "connect it again" in alert.summary
 
     publisher = FakePublisher()
     sender = Sender(app.state.sender.ctx, publisher=publisher, health=app.state.health)

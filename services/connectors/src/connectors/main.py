@@ -121,7 +121,7 @@ def create_app(
     client = httpx.AsyncClient(transport=platform_transport, timeout=settings.send_timeout_seconds)
     HTTPXClientInstrumentor.instrument_client(client, tracer_provider=tracer_provider)
     book = TokenBook(settings=settings, connections=stores.connections, cipher=_cipher(settings), client=client,
-                     health=tracker)
+                     health=tracker, keeper=keeper)
     ctx = Context(client=client, settings=settings, stores=stores, tokens=book)
     sender = Sender(ctx, publisher=publisher, health=tracker)
     handlers.register(kafka.broker, settings=settings, sender=sender, ledger=stores.ledger,

@@ -5,9 +5,10 @@
   it first. Renewals of one account are serialised in-process and guarded across replicas by the document's
   `version` (a replica that lost the race for a rotated refresh token takes the winner's tokens).
 - A renewal the authorisation server refuses for good (`invalid_grant`: revoked, expired or already used) marks
-  the account `reconnect_required`: its channel health turns red (`credentials_rejected`, `reconnect_required`),
-  ops are alerted (an ERROR log line and `channel.health.v1`), and its sends wait (state `waiting`, retried
-  every scan) instead of failing one by one; connecting the account again lets them go.
+  the account `reconnect_required`: its channel health turns red (`credentials_rejected`, `reconnect_required`,
+  on `channel.health.v1`), ops are alerted (an `OpsAlert` of kind `credentials_rejected` on `ops.alert.v1`, which
+  the notifier sends to people, and an ERROR log line), and its sends wait (state `waiting`, retried every
+  scan) instead of failing one by one; connecting the account again lets them go.
 - A renewal that fails for a while (network, 5xx) is tried again next scan and counted as a channel failure.
 - Accounts set by environment variables (`CONNECTORS_X_USER_TOKENS`, ...) are used as before when no connected
   account has that id."""
@@ -18,6 +19,8 @@ from datetime import datetime, timedelta
 
 import httpx
 from civic_contracts import Channel
+from civic_contracts.alerts import OpsAlert, OpsAlertKind
+from civic_contracts.topics import OPS_ALERT
 
 from connectors.accounts.crypto import TokenCipher, TokenKeyError
 from connectors.accounts.oauth import OAuthError, now_utc
@@ -33,9 +36,9 @@ SOON = timedelta(seconds=60)  # a send renews a token first when it has less tha
 
 class TokenBook:
     def __init__(self, *, settings: Settings, connections: Connections, cipher: TokenCipher | None,
-                 client: httpx.AsyncClient, health) -> None:
+                 client: httpx.AsyncClient, health, keeper=None) -> None:
         self.settings, self.connections, self.cipher = settings, connections, cipher
-        self.client, self.health = client, health
+        self.client, self.health, self.keeper = client, health, keeper
         self.docs: dict[tuple[str, str], dict] = {}
         self.aliases: dict[tuple[str, str], tuple[str, str]] = {}  # (meta, Instagram id) -> (meta, Page id)
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
@@ -152,6 +155,27 @@ class TokenBook:
             self.health.reconnect_required(channel, account_id, f"reconnect required: {reason}")
         log.error("OPS ALERT: the %s account %s cannot renew its token and must be connected again by an admin: %s",
                   doc["platform"], doc["account_id"], reason)
+        await self._alert(doc, reason)
+
+    async def _alert(self, doc: dict, reason: str) -> None:
+        """`ops.alert.v1`, once per lost grant (the id names the connection's version)."""
+        if self.keeper is None:
+            return
+        channel = CHANNELS.get(doc["platform"], (Channel.X,))[0]
+        alert = OpsAlert(
+            id=f"reconnect:{doc['_id']}:{doc.get('version')}", kind=OpsAlertKind.CREDENTIALS_REJECTED, security=False,
+            channel=channel, account_id=doc["account_id"], raised_at=now_utc(),
+            summary=f"The {doc['platform']} account {doc.get('name') or doc['account_id']} cannot renew its token: "
+                    "an admin must connect it again (Ops > Accounts); its replies wait until then",
+            data={"platform": doc["platform"], "reason": reason[:200]})
+        if not self.keeper.connected.is_set():
+            log.warning("accounts: ops alert for %s not published: Kafka is not connected", doc["_id"])
+            return
+        try:
+            await asyncio.wait_for(self.keeper.broker.publish(alert, topic=OPS_ALERT.name, key=alert.id.encode()),
+                                   self.settings.publish_timeout_seconds)
+        except Exception as exc:  # noqa: BLE001 - health is red and the log says it; the alert is best effort
+            log.warning("accounts: ops alert for %s not published: %s: %s", doc["_id"], type(exc).__name__, exc)
 
     async def renew_due(self) -> None:
         for doc in list(self.docs.values()):
