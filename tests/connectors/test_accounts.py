@@ -231,3 +231,44 @@ async def test_admins_connect_from_the_inbox_ops_accounts_page(world, infra: Inf
         assert CHANNEL_ID in listed.text and "Connected" in listed.text and "acc-admin" in listed.text
         assert "sbx-" not in listed.text
     await inbox.state.users.users.database.client.drop_database(app.state.settings.database + "_inbox")
+
+
+async def test_a_token_refused_before_expiry_is_renewed_and_the_send_goes_out(world) -> None:
+    app, client, sandbox = world
+    assert (await connect(client, sandbox, "x")).status_code == 200
+    await sandbox.post("/_sandbox/oauth/revoke", json={"account": X_ACCOUNT, "access_only": True})
+    publisher = FakePublisher()
+    sender = Sender(app.state.sender.ctx, publisher=publisher, health=app.state.health)
+    command = await x_reply(app, "Renewed and sent.")
+    await sender.handle(command)
+    assert [s.status.value for s in publisher.statuses] == ["waiting"]  # refused once, renewed, due again now
+    assert (await app.state.stores.connections.get("x", X_ACCOUNT))["version"] == 2
+    await sender.attempt(command, attempts=1)  # what the retry scan does when it falls due
+    assert [s.status.value for s in publisher.statuses] == ["waiting", "sent"]
+    assert (await sandbox.get("/_sandbox/sent", params={"platform": "x"})).json()[-1]["body"]["text"] == "Renewed and sent."
+
+
+async def test_a_refused_page_token_cannot_be_renewed_and_turns_red(world) -> None:
+    app, client, sandbox = world
+    assert (await connect(client, sandbox, "meta")).status_code == 200
+    await sandbox.post("/_sandbox/oauth/revoke", json={"account": PAGE, "access_only": True})
+    publisher = FakePublisher()
+    sender = Sender(app.state.sender.ctx, publisher=publisher, health=app.state.health)
+    key = f"messenger:{PAGE}:2468013580"
+    await app.state.stores.ledger.record_inbound(_inbound(key))
+    await sender.handle(OutboundCommand(
+        id=f"cmd-{uuid.uuid4().hex}", conversation_key=key, channel=Channel.MESSENGER, account_id=PAGE,
+        action=OutboundAction.DIRECT_MESSAGE, text="Yes, open 8 till 4.", requested_by="t-agent", requested_at=datetime.now(UTC)))
+    [status] = publisher.statuses
+    assert status.status.value == "waiting"
+    assert (await app.state.stores.connections.get("meta", PAGE))["state"] == "reconnect_required"
+    assert any(h.reconnect_required for h in app.state.health.snapshot() if h.account_id == PAGE)
+
+
+def _inbound(key: str):
+    from civic_contracts import Author, InboundMessage, MessageKind
+
+    now = datetime.now(UTC)
+    return InboundMessage(id=f"{key}:m1", channel=Channel.MESSENGER, account_id=PAGE, platform_message_id="m1",
+                          conversation_key=key, kind=MessageKind.PRIVATE_MESSAGE, author=Author(platform_id="2468013580"),
+                          text="Is the tip open on Sunday?", sent_at=now, received_at=now, raw_payload="{}")

@@ -99,3 +99,30 @@ async def test_a_comment_on_the_pages_own_post_keeps_its_own_thread(app) -> None
 async def test_numeric_ids_are_published_not_dead_lettered(app) -> None:
     assert (await post(app, load("meta_messenger_numeric_ids"))).status_code == 200
     assert app.state.publisher.letters == [] and len(app.state.publisher.published) == 1
+
+
+async def test_a_visitor_post_is_answered_in_public_and_in_private_by_post_id() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from civic_contracts.outbound import OutboundAction, OutboundCommand
+    from connectors.outbound import meta as meta_out
+    from connectors.outbound.context import Context
+    from sandbox.app import create_app as sandbox_app
+    from sandbox.config import Settings as SandboxSettings
+
+    now = datetime.now(UTC)
+    sandbox = sandbox_app(SandboxSettings(seeded=False))
+    settings = Settings(meta_app_secret="s", meta_verify_token="v", meta_page_tokens={PAGE: "page-token"},
+                        meta_api_base_url="http://sandbox.test/meta/v25.0")
+    key, post = f"facebook:{PAGE}:104729113_60210", "104729113_60210"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox), base_url="http://sandbox.test") as client:
+        ctx = Context(client=client, settings=settings, stores=FakeStores(), now=lambda: now)
+        ctx.stores.ledger.last[key] = now - timedelta(hours=1)
+        for action in (OutboundAction.PUBLIC_REPLY, OutboundAction.PRIVATE_REPLY):
+            await meta_out.send(ctx, OutboundCommand(
+                id=f"cmd-{action.value}", conversation_key=key, channel=Channel.FACEBOOK, account_id=PAGE, action=action,
+                text="Thanks Gwen, the crew will come back today.", target_id=post, requested_by="t-agent",
+                requested_at=now))
+        calls = (await client.get("/_sandbox/sent", params={"platform": "meta"})).json()
+    assert [c["path"] for c in calls] == [f"/meta/v25.0/{post}/comments", f"/meta/v25.0/{PAGE}/messages"]
+    assert calls[1]["body"]["recipient"] == {"post_id": post}

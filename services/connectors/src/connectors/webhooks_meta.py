@@ -7,6 +7,7 @@ delivery are looked at first."""
 
 import logging
 
+import pymongo
 from civic_contracts import Channel, InboundMessage
 from fastapi import APIRouter, Query, Request, Response
 
@@ -17,6 +18,7 @@ from connectors.platforms import meta
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/webhooks/meta", tags=["meta"])
 SOURCE = "POST /webhooks/meta"
+LOOKUP_SECONDS = 1.0
 
 
 async def _thread(request: Request, messages: list[InboundMessage]) -> list[InboundMessage]:
@@ -28,8 +30,9 @@ async def _thread(request: Request, messages: list[InboundMessage]) -> list[Inbo
         if m.channel is Channel.FACEBOOK and m.in_reply_to:
             key = known.get((m.account_id, m.in_reply_to))
             if key is None:
-                try:
-                    key = await ledger.conversation_of(Channel.FACEBOOK.value, m.account_id, m.in_reply_to)
+                try:  # bounded (the driver's own timeout): Meta wants an answer within seconds, even with MongoDB away
+                    with pymongo.timeout(LOOKUP_SECONDS):
+                        key = await ledger.conversation_of(Channel.FACEBOOK.value, m.account_id, m.in_reply_to)
                 except Exception as exc:  # noqa: BLE001 - threading is an improvement, never a reason to refuse
                     log.warning("meta: thread lookup failed, keeping the parsed thread: %s", exc)
             if key and key != m.conversation_key:

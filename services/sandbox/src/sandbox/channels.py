@@ -74,6 +74,11 @@ EMAILS: list[tuple[str, str, str]] = [
      "Who should I speak to and what does it cost?\n\nMany thanks"),
 ]
 
+VISITOR_POSTS: list[tuple[str, str]] = [  # posts citizens write on the Page's own wall
+    ("waste", "Third week running the recycling on Heol Isaf hasn't been collected. Who do I talk to?"),
+    ("highways", "Whoever is in charge of potholes, please look at the junction by the leisure centre, it's dangerous."),
+]
+
 YOUTUBE_COMMENTS: list[tuple[str, str]] = [
     ("general", "Really useful video on the new recycling rules, thanks. Can you do one on garden waste too?"),
     ("waste", "The video says food waste goes in the caddy but we've never been given one. How do we get one?"),

@@ -49,6 +49,8 @@ def requests_for(args: argparse.Namespace, rng: random.Random) -> list[tuple[str
                      for _, t in channels.INSTAGRAM_COMMENTS]
         payloads += [webhooks.instagram_dm(args.instagram_id, t, str(rng.randint(10**16, 10**17)), day(), rng)
                      for _, t in channels.INSTAGRAM_DMS]
+        payloads += [webhooks.visitor_post(args.page_id, t, _user(rng)["name"], str(rng.randint(10**9, 10**10)), day(), rng)
+                     for _, t in channels.VISITOR_POSTS]
         for p in payloads:
             body = json.dumps(p, ensure_ascii=True).encode()
             out.append(("meta", "/webhooks/meta", body, signing.meta(body, args.app_secret)))

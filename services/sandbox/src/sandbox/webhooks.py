@@ -1,4 +1,4 @@
-"""Webhook deliveries as each platform shapes them (PLATFORMS.md): Meta (Page feed, Messenger, Instagram
+"""Webhook deliveries as each platform shapes them (PLATFORMS.md): Meta (Page feed comments and visitor posts, Messenger, Instagram
 comments and DMs), X account activity (mentions, DMs), Twilio (SMS, WhatsApp), Mailgun routes, Open311."""
 
 import json
@@ -16,6 +16,15 @@ def feed_comment(page_id: str, text: str, author: str, author_id: str, at: int, 
         "item": "comment", "verb": "add", "comment_id": comment, "post_id": post, "parent_id": post,
         "from": {"id": author_id, "name": author}, "message": text, "created_time": at, "is_hidden": False,
         "permalink_url": f"https://www.facebook.com/{page_id}/posts/{post.split('_')[1]}?comment_id={comment.split('_')[2]}",
+    }}]}]}
+
+
+def visitor_post(page_id: str, text: str, author: str, author_id: str, at: int, rng: random.Random) -> dict:
+    """Someone posting on the Page's wall (Page feed `item: status`, `verb: add`, from someone else)."""
+    post = f"{page_id}_{rng.randint(10**9, 10**10)}"
+    return {"object": "page", "entry": [{"id": page_id, "time": at, "changes": [{"field": "feed", "value": {
+        "from": {"id": author_id, "name": author}, "item": "status", "post_id": post, "verb": "add", "published": 1,
+        "created_time": at, "is_hidden": False, "message": text,
     }}]}]}
 
 

@@ -177,6 +177,24 @@ class TokenBook:
         except Exception as exc:  # noqa: BLE001 - health is red and the log says it; the alert is best effort
             log.warning("accounts: ops alert for %s not published: %s: %s", doc["_id"], type(exc).__name__, exc)
 
+    async def after_rejection(self, channel: str, account: str) -> datetime | None:
+        """The platform refused a connected account's token before it expired (revoked, password changed): renew
+        it now. When to try the send again (at once if renewed; at the next scan if the account is now red), or
+        None when the account is not a connected one (the send fails as before)."""
+        platform = "meta" if channel in ("facebook", "messenger", "instagram") else channel
+        doc = self.docs.get(self._key(platform, account))
+        if doc is None:
+            return None
+        after = await self.renew(doc, force=True)
+        if after["state"] != RECONNECT and after.get("version") != doc.get("version"):
+            return now_utc()
+        server = provider(self.settings, platform)
+        if after["state"] != RECONNECT and (server is None or not server.refreshes):
+            await self._red(after, "the platform refused the token and it cannot be renewed")
+        if self.docs[self._key(platform, account)]["state"] == RECONNECT:
+            return now_utc() + timedelta(seconds=max(self.settings.token_scan_seconds, 1.0))
+        return None
+
     async def renew_due(self) -> None:
         for doc in list(self.docs.values()):
             try:
@@ -194,6 +212,9 @@ class TokenBook:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - MongoDB away: try again next scan
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():  # a driver turned our cancellation into an error
+                    raise asyncio.CancelledError from exc
                 log.warning("accounts: token scan failed: %s: %s", type(exc).__name__, exc)
             await asyncio.sleep(max(self.settings.token_scan_seconds, 0.2))
 

@@ -83,7 +83,10 @@ async def send(ctx: Context, command: OutboundCommand) -> Sent:
     if action is OutboundAction.PRIVATE_REPLY and channel is not Channel.MESSENGER:
         ids.meta_id(target, "comment")
         windows.private_reply(await ctx.stores.ledger.last_inbound(command.conversation_key), ctx.now())
-        return await _messages(ctx, command, {"recipient": {"comment_id": target}, "message": {"text": command.text or ""}})
+        # A visitor post (`<page>_<post>`) is answered privately by `post_id`, a comment by `comment_id`.
+        is_post = channel is Channel.FACEBOOK and target.startswith(f"{command.account_id}_") and target.count("_") == 1
+        recipient = {"post_id": target} if is_post else {"comment_id": target}
+        return await _messages(ctx, command, {"recipient": recipient, "message": {"text": command.text or ""}})
     if action is OutboundAction.DIRECT_MESSAGE and channel is not Channel.FACEBOOK:
         recipient = ids.meta_id(command.recipient_id or thread_of(command.conversation_key).removeprefix("dm:"),
                                 "recipient")

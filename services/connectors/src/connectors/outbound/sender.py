@@ -101,6 +101,9 @@ class Sender:
             await self.outbox.pause(channel.value, account, exc.until)
             self.health.rate_limited(channel, account, exc.until, f"{exc.code}: {exc.message}")
             await self._finish(command, WAITING, next_attempt_at=exc.until, **fields)
+        elif isinstance(exc, Rejected) and exc.credentials and attempts <= 1 and self.ctx.tokens is not None and \
+                (retry_at := await self.ctx.tokens.after_rejection(channel.value, account)) is not None:
+            await self._finish(command, WAITING, next_attempt_at=retry_at, **fields)  # renewed (or red): once more
         elif isinstance(exc, Transient) and attempts < self.ctx.settings.max_send_attempts:
             self.health.failure(channel, account, f"{exc.code}: {exc.message}")
             backoff = self.ctx.settings.default_backoff_seconds * 2 ** (attempts - 1)
@@ -140,6 +143,9 @@ class Sender:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - keep scanning; the command stays claimed
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():  # the driver turned our cancellation into an error
+                    raise asyncio.CancelledError from exc
                 log.warning("outbound: retry scan failed: %s: %s", type(exc).__name__, exc)
                 await asyncio.sleep(max(self.ctx.settings.retry_scan_seconds, 1.0))
 

@@ -12,7 +12,8 @@ Consent is given at once (a test double): the authorising user is the sandbox's 
 the stand-ins issue start `sbx-`; every stand-in refuses them once expired or revoked (`platforms.bearer`).
 Faults armed for `x`, `youtube` or `meta` (`/_sandbox/faults`, matching the token path) make the token endpoint
 answer 503 `temporarily_unavailable`. `POST /_sandbox/oauth/lifetime {"platform", "seconds"}` shortens access tokens; `POST /_sandbox/oauth/revoke
-{"account"}` revokes an account's grants (so its refresh fails, as after a password change)."""
+{"account", "access_only"}` revokes an account's grants (so its refresh fails, as after a password change), or
+only its access tokens (so the platform refuses them before they expire)."""
 
 import base64
 import hashlib
@@ -253,10 +254,12 @@ async def lifetime(request: Request) -> dict:
 
 @router.post("/_sandbox/oauth/revoke", summary="Revoke every grant of an account (its refresh tokens stop working)")
 async def revoke(request: Request) -> dict:
-    account = str((await body_of(request)).get("account") or "")
+    body = await body_of(request)
+    account = str(body.get("account") or "")
     oauth = oauth_state(request)
     revoked = 0
-    for issued in [*oauth.refresh.values(), *oauth.access.values()]:
+    grants = [*oauth.access.values()] if body.get("access_only") else [*oauth.refresh.values(), *oauth.access.values()]
+    for issued in grants:
         if issued.account == account and not issued.revoked:
             issued.revoked, revoked = True, revoked + 1
     return {"account": account, "revoked": revoked}
