@@ -19,8 +19,13 @@ CONNECTORS_EXPECTED = {
     ("GET", "/webhooks/meta"): {403}, ("POST", "/webhooks/meta"): {401},
     ("GET", "/webhooks/x"): {400}, ("POST", "/webhooks/x"): {401},
     ("POST", "/webhooks/twilio"): {403}, ("POST", "/webhooks/email"): {401},
-    ("POST", "/open311/v2/requests.json"): {403},
-    ("GET", "/open311/v2/services.json"): {200}, ("GET", "/open311/v2/requests/{service_request_id}.json"): {404},
+    # Open311 in .xml and .json ("probe" is neither: the standard's 404), account connections (admin token, off here).
+    ("GET", "/open311/discovery.{fmt}"): {404}, ("GET", "/open311/v2/services.{fmt}"): {404},
+    ("GET", "/open311/v2/services/{service_code}.{fmt}"): {404}, ("POST", "/open311/v2/requests.{fmt}"): {404},
+    ("GET", "/open311/v2/requests.{fmt}"): {404}, ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"): {404},
+    ("GET", "/open311/v2/tokens/{token}.{fmt}"): {404},
+    ("GET", "/api/accounts"): {403}, ("POST", "/api/accounts/{platform}/authorizations"): {403, 422},
+    ("POST", "/api/accounts/{platform}/{account}/renew"): {403}, ("GET", "/oauth/{platform}/callback"): {400},
     ("GET", "/contact"): {200}, ("POST", "/contact"): {400}, ("GET", "/healthz"): {200, 503},
     ("GET", "/api/channel-health"): {404}, ("GET", "/metrics"): {404},  # internal listener only
 }
