@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from triage.cli_tools import register_tools
 from triage.domain import ModelError, TaxonomyError, load_classifier, load_taxonomy
 from triage.domain.model import save_model
 from triage.domain.training import DataError, apply_corrections, corrections_to_rows, fit, parse_corrections, parse_rows
@@ -89,14 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--c", type=float, default=16.0)
     v.set_defaults(func=_crossval)
 
-    g = cmds.add_parser("places", help="turn open-data GeoJSON (roads, areas) into `places:` items with geometry")
-    g.add_argument("--geojson", required=True, help="GeoJSON FeatureCollection of lines and polygons")
-    g.add_argument("--owner", required=True, help="body id that owns them (as in `places.bodies`)")
-    g.add_argument("--name-property", default="name", help="feature property naming each place (e.g. ref, name)")
-    g.add_argument("--kind", default="road", help="place kind (motorway, road, area, park, estate, asset, ...)")
-    g.add_argument("--department", help="department hint for the organisation's own places")
-    g.add_argument("--buffer", type=float, default=20.0, help="metres either side of a line that count as on it")
-    g.set_defaults(func=_places)
+    register_tools(cmds)
 
     x = cmds.add_parser("corrections", help="export staff corrections kept by the triage service, as JSON lines for `train --corrections`")
     x.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017"))
@@ -150,21 +144,6 @@ def _classify(args: argparse.Namespace) -> int:
     if bad:
         print(f"{bad} line(s) skipped", file=sys.stderr)
     return 1 if bad else 0
-
-
-def _places(args: argparse.Namespace) -> int:
-    from triage.domain.place_import import GeoJSONError, places_from_geojson, to_yaml
-
-    with open(args.geojson, encoding="utf-8") as fh:
-        text = fh.read()
-    try:
-        items = places_from_geojson(text, owner=args.owner, name_property=args.name_property, kind=args.kind,
-                                    buffer_m=args.buffer, department=args.department)
-    except GeoJSONError as exc:
-        print(f"error: {args.geojson}: {exc}", file=sys.stderr)
-        return 2
-    sys.stdout.write(to_yaml(items))
-    return 0
 
 
 def _point(obj: dict) -> tuple[float, float] | None:

@@ -8,12 +8,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from triage.domain.abuse import detect_abuse
+from triage.domain.deciding import INFERRED, NEURAL_RULE, route_by_place, second_opinion
 from triage.domain.features import text_features, tokens
+from triage.domain.intent import NOT_ACTIONABLE
+from triage.domain.intent import decide as decide_intent
 from triage.domain.language import detect_language, warm_up
 from triage.domain.model import DepartmentModel
 from triage.domain.pii import find_pii
-from triage.domain.place_match import PlaceFinder, PlaceMatch
-from triage.domain.risk import RULE_ID as RISK_RULE
+from triage.domain.place_match import PlaceFinder
 from triage.domain.risk import RiskScorer
 from triage.domain.rules import URGENCY_RANK, CompiledTaxonomy
 from triage.domain.sentiment import score_sentiment
@@ -22,7 +24,7 @@ from triage.domain.taxonomy import Rule, Taxonomy
 from triage.domain.urgency import RULE_ID as URGENCY_MODEL_RULE
 
 RULES_ONLY = "rules"
-_INFERRED = frozenset({URGENCY_MODEL_RULE, RISK_RULE})  # critical by score, not by a phrase rule
+FORMAL_CHANNELS = frozenset({"webform"})  # a form carries requests (Open311 included), never chat
 
 
 @dataclass(slots=True)
@@ -101,12 +103,13 @@ class TriageClassifier:
     """
 
     def __init__(self, taxonomy: Taxonomy, model: DepartmentModel | None = None, *, keyword_weight: float = 0.25,
-                 warm: bool = True) -> None:
+                 warm: bool = True, neural=None) -> None:
         self.taxonomy = taxonomy
         self.compiled = CompiledTaxonomy(taxonomy)
         self.risk = RiskScorer(taxonomy.risk) if taxonomy.risk is not None else None
         self.places = PlaceFinder(taxonomy.places) if taxonomy.places is not None else None
         self.model = model
+        self.neural = neural  # the neural second opinion on urgency (`triage.domain.neural`), if shipped
         self.keyword_weight = keyword_weight
         self.departments = taxonomy.department_ids
         self._dept_index = {d: i for i, d in enumerate(self.departments)}
@@ -148,6 +151,7 @@ class TriageClassifier:
                        points: Sequence[tuple[float, float] | None] | None = None) -> list[Classification]:
         """Classify many messages at once (the model scores them in one matrix product)."""
         points = points if points is not None else [None] * len(texts)
+        channels = channels if channels is not None else [None] * len(texts)
         texts = [t if isinstance(t, str) else "" for t in texts]
         lows = [t.lower() for t in texts]
         toks = [tokens(low) for low in lows]
@@ -188,12 +192,12 @@ class TriageClassifier:
             model_tops = model_confs = [None] * len(texts)
         return [
             self._one(texts[i], lows[i], toks[i], kw[i][0], kw[i][1], tops[i], top_ps[i], model_tops[i],
-                      model_confs[i], features[i], u_probs[i], blended[i], points[i])
+                      model_confs[i], features[i], u_probs[i], blended[i], points[i], channels[i])
             for i in range(len(texts))
         ]
 
     def _one(self, text, low, toks, kw_scores, kw_hits, top, top_p, model_top_index, model_conf, features,
-             u_prob=None, row=None, point=None) -> Classification:
+             u_prob=None, row=None, point=None, channel=None) -> Classification:
         fired = self.compiled.fire(text, low)
         if self.risk is not None and not any(r.urgency == self.risk.risk.urgency for r in fired):
             risky = self.risk.rule_for(text, low)
@@ -203,8 +207,10 @@ class TriageClassifier:
             cues = self.model.urgency.explain(toks)
             fired.append(Rule(id=URGENCY_MODEL_RULE, urgency="critical", patterns=["(?!)"],
                               description=f"urgency model {u_prob:.2f}: {', '.join(cues)}"))
+        if self.neural is not None and u_prob is not None:
+            fired = second_opinion(self.neural, text, low, fired, u_prob, self.critical_threshold)
         abuse, abuse_rules = detect_abuse(text, low, toks)
-        if "abuse.threat_not_meant" in abuse_rules and fired and all(r.id in _INFERRED for r in fired if r.urgency == "critical"):
+        if "abuse.threat_not_meant" in abuse_rules and fired and all(r.id in INFERRED for r in fired if r.urgency == "critical"):
             # "I could strangle whoever designed it": the violent words the score and model reacted to were judged
             # hyperbole or a reported slogan; a phrase rule that fired on its own still stands
             fired = [r for r in fired if r.urgency != "critical"]
@@ -217,6 +223,8 @@ class TriageClassifier:
         if abuse == "threat":
             urgency = "critical"
         forced = next((r for r in fired if r.department), None)
+        intent, intent_reason = decide_intent(low, urgency=urgency, keyword_hits=bool(kw_scores),
+                                              formal=channel in FORMAL_CHANNELS)
 
         if top_p <= 0 or not toks:  # nothing to go on: the default department, for a person to confirm
             department, confidence = self.taxonomy.default_department, 0.0
@@ -229,15 +237,31 @@ class TriageClassifier:
             features = sorted(set(kw_hits.get(department, [])))[:5]
         needs_review = False
         place = self.places.find(text, low, point) if self.places is not None else None
+        if intent != NOT_ACTIONABLE and department == self.taxonomy.default_department and kw_scores and forced is None:
+            # a request the model left in the general queue ("thanks for the reply but the drain is still blocked")
+            # while the keywords name a department: that department, for a person to confirm
+            department = max(kw_scores, key=kw_scores.get)
+            rules_fired.append("review.keywords_over_general")
+            needs_review = True
+        if intent == NOT_ACTIONABLE and forced is None:
+            # thanks, praise, opinion, news, conversation, spam: the default department, never a queue
+            department, confidence = self.taxonomy.default_department, max(confidence, 0.5)
+            rules_fired.append(f"intent.not_actionable.{intent_reason}")
+            forced_general = True
+        else:
+            forced_general = False
         if place is not None:
             rules_fired.append(f"place.{place.place_id}" + ("" if place.on else ".near"))
-            if forced is None:
-                department, confidence = self._by_place(place, department, confidence, row)
+            if forced is None and not forced_general:
+                department, confidence = route_by_place(place, department, confidence, row, self.departments,
+                                                        self._elsewhere, self.taxonomy.review_threshold)
+        if urgency == "critical" and NEURAL_RULE in rules_fired:  # unsure between high and critical: for review
+            needs_review = True
         if forced is not None:
             if forced.department != department:
                 features = sorted(set(kw_hits.get(forced.department, [])))[:5]
             department, confidence = forced.department, max(confidence, 0.95)
-        else:
+        elif not forced_general:
             if confidence < self.taxonomy.review_threshold:
                 needs_review = True
                 rules_fired.append("review.low_confidence")
@@ -262,6 +286,7 @@ class TriageClassifier:
             fired=[r for r in fired if r.urgency in ("critical", "high")],
             forced=forced,
             place=place,
+            not_actionable=intent_reason if intent == NOT_ACTIONABLE and forced_general else None,
             abuse=abuse,
             pii_kinds=sorted({k for k, _, _ in pii}),
             language=language,
@@ -283,28 +308,5 @@ class TriageClassifier:
             features=features,
             version=self.version,
             place=place.as_dict() if place is not None else None,
+            intent={"kind": intent, "reason": intent_reason},
         )
-
-    def _by_place(self, place: PlaceMatch, department: str, confidence: float, row) -> tuple[str, float]:
-        """The department once the place is known: another body's place routes to that body (usually
-        `out_of_scope`); the organisation's own place, or another body's only mentioned as nearby ("the bridge over
-        the M5"), means the message is not another body's job, so the next department takes over."""
-        other = not place.ours and place.department is not None
-        if other and place.on and place.weight >= 1.0:
-            return place.department, max(confidence, 0.9)
-        if other and place.on:
-            if row is None:
-                return department, confidence
-            weighed = row.copy()
-            weighed[self._dept_index[place.department]] += place.weight
-            top = int(weighed.argmax())
-            return self.departments[top], float(weighed[top] / weighed.sum())
-        if row is not None and department in self._elsewhere:
-            masked = row.copy()
-            masked[[self._dept_index[d] for d in self._elsewhere]] = 0.0
-            if place.ours and place.on and place.department and masked.max() < self.taxonomy.review_threshold:
-                return place.department, confidence
-            if masked.max() > 0:
-                top = int(masked.argmax())
-                return self.departments[top], float(masked[top] / masked.sum())
-        return department, confidence

@@ -1,0 +1,54 @@
+"""`civic-inbox triage train-neural` and `places`: the neural urgency model and the places list from open data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register_tools(cmds) -> None:
+    """Add the commands to the `triage` sub-command parser."""
+    n = cmds.add_parser("train-neural", help="train the neural urgency second opinion on the project's seed corpus")
+    n.add_argument("--output", required=True, help="model directory to write urgency_neural.npz to")
+    n.add_argument("--seed-dir", help="seed corpus directory (default: the shipped seed)")
+    n.add_argument("--epochs", type=int, default=6)
+    n.set_defaults(func=_train_neural)
+
+    g = cmds.add_parser("places", help="turn open-data GeoJSON (roads, areas) into `places:` items with geometry")
+    g.add_argument("--geojson", required=True, help="GeoJSON FeatureCollection of lines and polygons")
+    g.add_argument("--owner", required=True, help="body id that owns them (as in `places.bodies`)")
+    g.add_argument("--name-property", default="name", help="feature property naming each place (e.g. ref, name)")
+    g.add_argument("--kind", default="road", help="place kind (motorway, road, area, park, estate, asset, ...)")
+    g.add_argument("--department", help="department hint for the organisation's own places")
+    g.add_argument("--buffer", type=float, default=20.0, help="metres either side of a line that count as on it")
+    g.set_defaults(func=_places)
+
+
+def _train_neural(args: argparse.Namespace) -> int:
+    from triage.domain.neural import fit, seed_examples
+    from triage.domain.shipped import default_seed_dir
+
+    texts, labels, held, digest = seed_examples(args.seed_dir or default_seed_dir())
+    net = fit(texts, labels, epochs=args.epochs, negatives_for_threshold=held)
+    net.data_sha256 = digest
+    path = net.save(args.output)
+    print(f"wrote {path}: {sum(labels)} critical, {len(labels) - sum(labels)} other, threshold {net.threshold:.3f}",
+          file=sys.stderr)
+    return 0
+
+
+def _places(args: argparse.Namespace) -> int:
+    from triage.domain.place_import import GeoJSONError, places_from_geojson, to_yaml
+
+    with open(args.geojson, encoding="utf-8") as fh:
+        text = fh.read()
+    try:
+        items = places_from_geojson(text, owner=args.owner, name_property=args.name_property, kind=args.kind,
+                                    buffer_m=args.buffer, department=args.department)
+    except GeoJSONError as exc:
+        print(f"error: {args.geojson}: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(to_yaml(items))
+    return 0
+
+
