@@ -73,7 +73,7 @@ async def axe_violations(page) -> list[dict]:
 
 
 async def test_every_page_passes_the_accessibility_check(new_page, axe_script, abusive, system: System) -> None:
-    db = system.apps["inbox"].state.reader.conversations.database
+    db = system.apps["inbox"].state.store.db
     await db["replies"].insert_one({
         "_id": f"reply-{uuid.uuid4().hex[:8]}", "conversation_key": abusive, "purpose": "reply", "status": "awaiting_approval",
         "text": "Thank you, we have passed this to the team.", "channel": "facebook", "account_id": "test",

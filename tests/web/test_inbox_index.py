@@ -4,6 +4,7 @@ events that arrive during a load after it, and answers the same query the databa
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from inbox.adapters.conversations import LIST_FIELDS, ConversationStore
 from inbox.auth.principal import Principal
 from inbox.web import queries
 from inbox.web.inbox_index import InboxIndex
@@ -47,7 +48,7 @@ async def test_the_list_loads_follows_events_and_matches_the_query() -> None:
     conversations = Collection([conversation("a"), conversation("b", urgency_rank=2),
                                 conversation("old", status="closed", last_message_at=NOW - timedelta(days=90))])
     messages = Collection([message("a", 1, "first"), message("a", 2, "second"), message("b", 1, "bins")])
-    index = InboxIndex({"conversations": conversations, "messages": messages}, fields=queries.LIST_FIELDS)
+    index = InboxIndex(ConversationStore({"conversations": conversations, "messages": messages}), fields=LIST_FIELDS)
     index.positioned()
     await asyncio.wait_for(index.ready.wait(), 5)
     assert sorted(index.entries) == ["a", "b"] and index.entries["a"]["_snippet"] == "second"
@@ -74,7 +75,7 @@ async def test_the_list_loads_follows_events_and_matches_the_query() -> None:
 
 async def test_events_during_a_load_are_applied_after_it() -> None:
     conversations = Collection([conversation(f"k{i}") for i in range(20)], delay=0.01)
-    index = InboxIndex({"conversations": conversations, "messages": Collection([])}, fields=queries.LIST_FIELDS)
+    index = InboxIndex(ConversationStore({"conversations": conversations, "messages": Collection([])}), fields=LIST_FIELDS)
     index.positioned()
     await asyncio.sleep(0.05)  # loading
     conversations.docs["k0"] = conversation("k0", status="assigned", assignee="u")

@@ -138,19 +138,23 @@ def test_dashboard_figures() -> None:
     ("approve_reply", {"reply_id": "r2"}, ("approve", ("r2", None), None)),
     ("reject_reply", {"reply_id": "r3", "reason": " tone "}, ("reject", ("r3", "tone"), None)),
 ])
-async def test_approval_forms_call_the_api_with_the_form_fields(monkeypatch, action, form, expected) -> None:
-    """The approvals page's buttons reach the same endpoints as the API, with the comment or reason as text."""
+async def test_approval_forms_call_the_api_with_the_form_fields(action, form, expected) -> None:
+    """The approvals page's buttons reach the same actions as the API, with the comment or reason as text."""
+    from types import SimpleNamespace
+
     from inbox.web import views_actions
 
     calls = []
 
-    def fake(name):
-        async def endpoint(request, principal, key, reply_id, text, *, idempotency_key=None):
-            calls.append((name, (reply_id, text), idempotency_key))
+    class Actions:
+        async def approve(self, principal, key, *, reply_id, comment=None, idempotency_key=None):
+            calls.append(("approve", (reply_id, comment), idempotency_key))
             return "queued"
-        return endpoint
 
-    monkeypatch.setattr(views_actions.api, "approve", fake("approve"))
-    monkeypatch.setattr(views_actions.api, "reject", fake("reject"))
-    assert await views_actions.ACTIONS[action](None, None, "facebook:p:1", form) == "queued"
+        async def reject(self, principal, key, *, reply_id, reason, idempotency_key=None):
+            calls.append(("reject", (reply_id, reason), idempotency_key))
+            return "queued"
+
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(actions=Actions())))
+    assert await views_actions.ACTIONS[action](request, None, "facebook:p:1", form) == "queued"
     assert calls == [expected]

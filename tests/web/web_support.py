@@ -66,7 +66,7 @@ async def stored(system: System, *, department: str, text: str = "A message", ab
 
     from civic_contracts import TriageResult
 
-    db = system.apps["inbox"].state.reader.conversations.database
+    db = system.apps["inbox"].state.store.db
     key = f"{channel}:test:{uuid.uuid4().hex[:12]}"
     now = datetime.now(UTC)
     await db["conversations"].insert_one({

@@ -8,6 +8,8 @@ from datetime import datetime
 from civic_contracts.conversation import FINISHED
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 
+from inbox.schemas import HandoverView
+
 
 class RecordReader:
     def __init__(self, client: AsyncMongoClient, database: str) -> None:
@@ -71,3 +73,14 @@ class RecordReader:
         pipeline = [{"$match": {"assignee": {"$ne": None}, "status": {"$nin": [s.value for s in FINISHED]}}},
                     {"$group": {"_id": "$assignee", "n": {"$sum": 1}}}]
         return {d["_id"]: d["n"] async for d in await self.conversations.aggregate(pipeline)}
+
+
+def handover_view(doc: dict, now: datetime) -> HandoverView:
+    private = doc.get("private") or {}
+    return HandoverView(
+        id=doc["_id"], case_reference=doc["case_reference"], conversation_key=doc["conversation_key"],
+        department=doc.get("department"), status=doc["status"], opened_by=doc.get("opened_by") or {},
+        opened_at=doc["opened_at"], age_minutes=int((now - doc["opened_at"]).total_seconds() // 60),
+        due_at=doc.get("due_at"), breached=bool(doc.get("breached")), private_channel=private.get("channel"),
+        private_conversation_key=private.get("conversation_key"), answered_at=doc.get("answered_at"),
+    )

@@ -4,28 +4,15 @@ notes and history, and the queue counts. Everything is narrowed to what the call
 from typing import Annotated, Literal
 
 from civic_contracts import Channel, ConversationStatus
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 
+from inbox.actions import visible_conversation
 from inbox.auth.deps import CurrentPrincipal
-from inbox.auth.principal import Principal
 from inbox.schemas import ConversationDetail, ConversationPage, EventView, NoteView, QueueCount, ReplyView
 
 router = APIRouter(prefix="/api", tags=["conversations"])
 
 ConversationKey = Annotated[str, Path(description="Conversation key, e.g. `facebook:104729113:104729113_55_66`.")]
-FORBIDDEN = "this conversation belongs to a department you do not work in"
-
-
-async def visible_conversation(request: Request, principal: Principal, key: str) -> dict:
-    """The conversation if the caller may see it: 404 when there is none, 403 when it is not theirs."""
-    conversation = await request.app.state.reader.get(key)
-    if conversation is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such conversation")
-    if not principal.can_see(conversation):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, FORBIDDEN)
-    return conversation
-
-
 @router.get("/conversations", response_model=ConversationPage, summary="Conversations, newest first")
 async def list_conversations(
     request: Request,
@@ -48,7 +35,7 @@ async def list_conversations(
         }.items()
         if v is not None
     }
-    items, total = await request.app.state.reader.page(filters=filters, page=page, page_size=page_size,
+    items, total = await request.app.state.store.page(filters=filters, page=page, page_size=page_size,
                                                        scope=principal.scope())
     return ConversationPage(items=items, page=page, page_size=page_size, total=total)
 
@@ -56,16 +43,16 @@ async def list_conversations(
 @router.get("/conversations/{key:path}", response_model=ConversationDetail, summary="One conversation, with its replies, notes and history",
             responses={403: {"description": "Another department's conversation."}, 404: {"description": "No such conversation."}})
 async def get_conversation(request: Request, principal: CurrentPrincipal, key: ConversationKey) -> ConversationDetail:
-    doc = await visible_conversation(request, principal, key)
-    reader = request.app.state.reader
+    store = request.app.state.store
+    doc = await visible_conversation(store, principal, key)
     return ConversationDetail(
-        conversation=await reader.view(doc),
-        replies=[ReplyView(id=r["_id"], **r) for r in await reader.replies_of(key)],
-        notes=[NoteView(id=n["_id"], **n) for n in await reader.notes_of(key)],
-        timeline=[EventView(id=e["_id"], **{k: v for k, v in e.items() if k != "_id"}) for e in await reader.timeline_of(key)],
+        conversation=await store.view(doc),
+        replies=[ReplyView(id=r["_id"], **r) for r in await store.replies_of(key)],
+        notes=[NoteView(id=n["_id"], **n) for n in await store.notes_of(key)],
+        timeline=[EventView(id=e["_id"], **{k: v for k, v in e.items() if k != "_id"}) for e in await store.timeline_of(key)],
     )
 
 
 @router.get("/queues", response_model=list[QueueCount], summary="Open conversations per department queue (yours only)")
 async def queues(request: Request, principal: CurrentPrincipal) -> list[QueueCount]:
-    return [QueueCount(**c) for c in await request.app.state.reader.queue_counts(principal.scope())]
+    return [QueueCount(**c) for c in await request.app.state.store.queue_counts(principal.scope())]

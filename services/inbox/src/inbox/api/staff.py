@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from inbox.api.actions import RESPONSES, queue
+from inbox.api.actions import RESPONSES, accepted
 from inbox.auth.deps import CurrentPrincipal, Supervisor
 from inbox.schemas import Accepted
 
@@ -67,7 +67,7 @@ async def absence(
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only a supervisor moves work to another person")
     if await request.app.state.users.get(user_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such staff account")
-    return await queue(request, principal, None, body, idempotency_key)
+    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
 
 
 @router.get("/reply-options", response_model=ReplyOptions, summary="Canned responses and official accounts for the reply box")

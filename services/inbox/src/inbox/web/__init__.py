@@ -1,10 +1,9 @@
 """The inbox web app: server-rendered pages for agents, departments, supervisors and ops, on top of the
 agents' API (its sign-in, roles and actions), with live updates from Kafka.
 
-`install(app)` adds it to the inbox FastAPI app: the page routes, `/static`, the security headers, the
-live-event hub (started and stopped with the app). Sign-in is throttled by the API's own throttle."""
-
-from contextlib import asynccontextmanager
+`mount(app)` adds it to the inbox FastAPI app: the page routes, `/static` and the security headers. The
+live-event hub (Kafka) and the in-memory list (the conversation store) are wired with the rest of the app in
+`inbox.main`. Sign-in is throttled by the API's own throttle."""
 
 from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
@@ -12,7 +11,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inbox.web import (
-    queries,
     render,
     views_accounts,
     views_actions,
@@ -25,9 +23,6 @@ from inbox.web import (
     views_outofhours,
     views_supervision,
 )
-from inbox.web.config import WebSettings, load_web_settings
-from inbox.web.inbox_index import InboxIndex
-from inbox.web.live import LiveHub
 from inbox.web.session import SignInRequired, sign_in_required
 
 ROUTERS = (views_auth.router, views_inbox.router, views_actions.router, views_conversation.router,
@@ -69,40 +64,11 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def install(app: FastAPI, settings: WebSettings | None = None) -> None:
-    settings = settings or load_web_settings()
-    inbox_settings = app.state.settings
-    app.state.web_settings = settings
-    hub = index = None
-    if settings.live_enabled:
-        hub = LiveHub(bootstrap_servers=inbox_settings.kafka_bootstrap_servers,
-                      conversations=app.state.reader.conversations, buffer=settings.live_buffer)
-        if settings.index_enabled:
-            index = InboxIndex(app.state.reader.conversations.database, fields=queries.LIST_FIELDS,
-                               keep_days=settings.index_keep_days)
-            hub.listeners.append(index.on_event)
-            hub.on_positioned.append(index.positioned)
-    app.state.live = hub
-    app.state.inbox_index = index
+def mount(app: FastAPI) -> None:
+    """Add the web app's pages, static files, security headers and sign-in redirect to the inbox app (its
+    live-event hub and in-memory list are wired by `inbox.main`)."""
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(render.STATIC)), name="static")
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(SignInRequired, sign_in_required)
-
-    started = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(application: FastAPI):
-        async with started(application) as state:
-            if hub is not None:
-                hub.start()
-            try:
-                yield state
-            finally:
-                if hub is not None:
-                    await hub.stop()
-                if index is not None:
-                    await index.stop()
-
-    app.router.lifespan_context = lifespan

@@ -3,7 +3,8 @@ active in the last `keep_days`), with each one's newest message as a snippet.
 
 Why: the list is filtered and sorted on every page view by many people; FerretDB (the local MongoDB-wire
 server) neither uses indexes for sorts nor counts without scanning, so a page of a 10,000-conversation inbox
-costs seconds there. Here it costs milliseconds on any backend, and the database sees `_id` reads only.
+costs seconds there. Here it costs milliseconds on any backend, and the database sees `_id` reads only: the
+postings and sort orders of `list_index` answer a page without walking every entry, even at 100,000.
 
 How it stays right: it is loaded once the live-event consumer is positioned at the end of
 `conversation.event.v1`, so every change after the load began arrives as an event. Each event marks its
@@ -21,22 +22,25 @@ from datetime import UTC, datetime, timedelta
 
 from civic_contracts.conversation import OPEN
 
+from inbox.adapters.conversations import LIST_FIELDS, ConversationStore, snippet
 from inbox.web import matching
+from inbox.web.list_index import Postings, page
+from inbox.web.sort_order import SortOrder
 
 log = logging.getLogger(__name__)
 MESSAGE_EVENTS = ("message_received", "reopened", "routed")
-SNIPPET_FIELDS = {"conversation_key": True, "text": True, "sent_at": True, "triage.abuse": True,
-                  "platform_message_id": True}
 
 
 class InboxIndex:
-    def __init__(self, db, *, fields: tuple[str, ...], keep_days: int = 30, concurrency: int = 8) -> None:
-        self.db = db
+    def __init__(self, store: ConversationStore, *, fields: tuple[str, ...] = LIST_FIELDS, keep_days: int = 30,
+                 concurrency: int = 8) -> None:
+        self.store = store
         self.fields = fields
         self.keep_days = keep_days
         self.entries: dict[str, dict] = {}
-        self.version = 0  # changes with every change of `entries`: sorted orders are cached per version
-        self._sorted: dict[tuple, tuple[int, list[dict]]] = {}
+        self.version = 0  # changes with every change of `entries`
+        self.postings = Postings()
+        self.orders: dict[tuple, SortOrder] = {}  # kept sorted as entries change, one per sort asked for
         self.ready = asyncio.Event()
         self.loaded_at: datetime | None = None
         self.load_seconds: float | None = None
@@ -77,16 +81,15 @@ class InboxIndex:
         started = time.monotonic()
         since = datetime.now(UTC) - timedelta(days=self.keep_days)
         entries: dict[str, dict] = {}
-        async for doc in self.db["conversations"].find({}, projection=dict.fromkeys(self.fields, True)):
+        async for doc in self.store.scan_list(self.fields):
             if doc.get("status") in OPEN or (doc.get("last_message_at") and doc["last_message_at"] >= since):
                 entries[doc["_id"]] = doc
-        async for m in self.db["messages"].find({"platform_message_id": {"$exists": True}}, projection=SNIPPET_FIELDS):
+        async for m in self.store.scan_snippets():
             entry = entries.get(m.get("conversation_key"))
             if entry is not None:
                 _set_snippet(entry, m)
                 entry.setdefault("_message_ids", set()).add(m["_id"])
-        self.entries = entries
-        self.version += 1
+        self._replace(entries)
         self.loaded_at = datetime.now(UTC)
         self.load_seconds = time.monotonic() - started
         self.ready.set()
@@ -119,10 +122,9 @@ class InboxIndex:
 
     async def _apply(self, key: str, message_ids: set[str]) -> None:
         try:
-            doc = await self.db["conversations"].find_one({"_id": key}, projection=dict.fromkeys(self.fields, True))
+            doc = await self.store.list_entry(key, self.fields)
             if doc is None:
-                if self.entries.pop(key, None) is not None:
-                    self.version += 1
+                self._forget(key)
                 return
             old = self.entries.get(key) or {}
             for name in ("_snippet", "_snippet_at", "_snippet_abuse"):
@@ -130,12 +132,11 @@ class InboxIndex:
                     doc[name] = old[name]
             doc["_message_ids"] = set(old.get("_message_ids") or ())
             for message_id in message_ids:
-                message = await self.db["messages"].find_one({"_id": message_id}, projection=SNIPPET_FIELDS)
+                message = await self.store.snippet_message(message_id)
                 if message is not None and "platform_message_id" in message:  # not a triage result stored first
                     _set_snippet(doc, message, replace_same=True)
                     doc["_message_ids"].add(message_id)
-            self.entries[key] = doc
-            self.version += 1
+            self._put(key, doc)
         except Exception as exc:  # noqa: BLE001 - one failed refresh: load everything again rather than be wrong
             log.warning("inbox index: refreshing %s failed (%s); loading again", key, exc)
             self.positioned()
@@ -166,19 +167,56 @@ class InboxIndex:
 
     def select(self, query: dict, sort: list[tuple[str, int]]) -> list[dict]:
         """The entries matching `query`, in `sort` order."""
+        return self.page(query, sort, start=0, size=None)[0]
+
+    def page(self, query: dict, sort: list[tuple[str, int]], *, start: int, size: int | None) -> tuple[list[dict], int]:
+        """`size` entries matching `query` in `sort` order from `start` (None: all of them), and how many match."""
+        order = self._order(sort)
+        if order is None:
+            ordered = self.entries.keys() if not sort else [d["_id"] for d in matching.sort_docs(list(self.entries.values()), sort)]
+            return page(query, ordered, self.entries, self.postings, start=start, size=size)
+        return page(query, order.keys(), self.entries, self.postings, start=start, size=size)
+
+    # Upkeep of the postings and sort orders.
+
+    def _order(self, sort: list[tuple[str, int]]) -> SortOrder | None:
+        if not sort:
+            return None
         spec = tuple(sort)
-        cached = self._sorted.get(spec)
-        if cached is None or cached[0] != self.version:
-            cached = (self.version, matching.sort_docs(list(self.entries.values()), sort))
-            self._sorted[spec] = cached
-        predicate = matching.compile_query(query)
-        return [d for d in cached[1] if predicate(d)]
+        order = self.orders.get(spec)
+        if order is None:
+            order = self.orders[spec] = SortOrder(list(sort))
+            order.rebuild(self.entries)
+        return None if order.broken else order
+
+    def _replace(self, entries: dict[str, dict]) -> None:
+        postings = Postings()
+        postings.rebuild(entries)
+        for order in self.orders.values():
+            order.rebuild(entries)
+        self.entries, self.postings = entries, postings
+        self.version += 1
+
+    def _put(self, key: str, doc: dict) -> None:
+        self.entries[key] = doc
+        self.postings.put(key, doc)
+        for order in self.orders.values():
+            order.put(key, doc)
+        self.version += 1
+
+    def _forget(self, key: str) -> None:
+        if self.entries.pop(key, None) is None:
+            return
+        self.postings.remove(key)
+        for order in self.orders.values():
+            order.remove(key)
+        self.version += 1
 
 
 def _set_snippet(entry: dict, message: dict, *, replace_same: bool = False) -> None:
     at = message.get("sent_at")
     seen = entry.get("_snippet_at")
     if seen is None or (at is not None and (at > seen or (replace_same and at >= seen))):
-        entry["_snippet"] = " ".join((message.get("text") or "").split())[:180]
+        entry["_snippet"] = snippet(message)
         entry["_snippet_at"] = at
         entry["_snippet_abuse"] = (message.get("triage") or {}).get("abuse")

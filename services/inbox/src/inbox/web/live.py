@@ -52,7 +52,7 @@ class Subscription:
 class LiveHub:
     def __init__(self, *, bootstrap_servers: str, conversations, buffer: int = 2000, retry_seconds: float = 2.0) -> None:
         self.bootstrap_servers = bootstrap_servers
-        self.conversations = conversations  # the conversations collection, to check for banned authors
+        self.conversations = conversations  # the conversation store, to check for banned authors
         self.boot = uuid.uuid4().hex[:8]
         self.seq = 0
         self.recent: deque[LiveEvent] = deque(maxlen=buffer)
@@ -167,8 +167,7 @@ class LiveHub:
         cached = self._blocked.get(key)
         if cached and cached[1] > time.monotonic():
             return cached[0]
-        doc = await self.conversations.find_one({"_id": key}, projection={"routing_blocked": True})
-        blocked = bool((doc or {}).get("routing_blocked"))
+        blocked = await self.conversations.routing_blocked(key)
         if len(self._blocked) > 10_000:
             self._blocked.clear()
         self._blocked[key] = (blocked, time.monotonic() + BLOCKED_TTL)

@@ -160,3 +160,8 @@ def sort_docs(docs: list[dict], spec: list[tuple[str, int]]) -> list[dict]:
                 return (0, 0) if _absent(value) else (1, value)
             ordered.sort(key=key, reverse=direction < 0)
         return ordered
+
+
+# Public names for the in-memory list's postings and sort orders (`list_index`).
+getter = _getter
+sort_key = _fast_key

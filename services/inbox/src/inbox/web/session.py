@@ -57,20 +57,20 @@ def detail(exc: HTTPException | ValidationError) -> str:
     return exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
 
 
-async def act(request: Request, principal: Principal, action: str, call: Callable[[], Awaitable[Response]], *,
+async def act(request: Request, principal: Principal, action: str, call: Callable[[], Awaitable[str]], *,
               back: str, on_error: Callable[[int, str], Awaitable[Response]] | None = None) -> Response:
-    """Run one of the API's actions; 303 back to the page (or JSON for scripts), or the page with the error."""
+    """Run one of the inbox's actions (it returns the command id); 303 back to the page (or JSON for
+    scripts), or the page with the error."""
     try:
-        response = await call()
+        command_id = await call()
     except (HTTPException, ValidationError) as exc:
         code = exc.status_code if isinstance(exc, HTTPException) else 422
         if on_error is not None and not wants_json(request):
             return await on_error(code, detail(exc))
         return error_page(request, principal, code, detail(exc))
-    accepted = json.loads(bytes(response.body)) if response.body else {}
     message = render.FLASH.get(action, "Done.")
     if wants_json(request):
-        return JSONResponse({"ok": True, "action": action, "command_id": accepted.get("command_id"), "message": message},
+        return JSONResponse({"ok": True, "action": action, "command_id": command_id, "message": message},
                             status_code=202)
     path, _, anchor = back.partition("#")
     separator = "&" if "?" in path else "?"

@@ -1,6 +1,6 @@
 """The forms of the conversation page. Each checks the CSRF token, builds the command body and hands it to
-the agents' API's own action (which checks role, department and state, and queues the command on Kafka):
-the web app adds no second set of rules. Without JavaScript a form posts and comes back to the page; with
+the inbox's actions (`inbox/actions.py`, the same the agents' API calls: they check role, department and
+state, and queue the command on Kafka): the web app adds no second set of rules. Without JavaScript a form posts and comes back to the page; with
 it, the page's script posts the same form and gets JSON, and the result arrives live."""
 
 from collections.abc import Awaitable, Callable
@@ -19,14 +19,14 @@ from civic_contracts.commands import (
 )
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from inbox.api import actions as api
+from inbox.actions import Actions
 from inbox.auth.principal import Principal
 from inbox.web import csrf, render
 from inbox.web.session import WebPrincipal, act, error_page
 from inbox.web.views_conversation import PLACEHOLDERS, page
 
 router = APIRouter(include_in_schema=False)
-Build = Callable[[Request, Principal, str, dict[str, str]], Awaitable[Response]]
+Build = Callable[[Request, Principal, str, dict[str, str]], Awaitable[str]]
 
 
 def text(form: dict[str, str], name: str) -> str | None:
@@ -43,7 +43,11 @@ def idempotency(form: dict[str, str]) -> str | None:
     return value[:200] if value else None
 
 
-async def _reply(request: Request, principal: Principal, key: str, form: dict[str, str]) -> Response:
+def actions(request: Request) -> Actions:
+    return request.app.state.actions
+
+
+async def _reply(request: Request, principal: Principal, key: str, form: dict[str, str]) -> str:
     free = text(form, "text")
     canned = None if free else text(form, "canned_id")
     seen = text(form, "seen_reply_count")
@@ -55,70 +59,71 @@ async def _reply(request: Request, principal: Principal, key: str, form: dict[st
     )
     if body.text is None and body.canned_id is None:
         raise HTTPException(422, "Write a reply or choose a canned response.")
-    return await api.reply(request, principal, key, body, idempotency_key=idempotency(form))
+    return await actions(request).reply(principal, key, body, idempotency_key=idempotency(form))
 
 
 async def _note(request, principal, key, form):
-    return await api.note(request, principal, key, NoteCommand(text=form.get("text", "").strip()),
-                          idempotency_key=idempotency(form))
+    return await actions(request).note(principal, key, NoteCommand(text=form.get("text", "").strip()),
+                                       idempotency_key=idempotency(form))
 
 
 async def _reroute(request, principal, key, form):
     body = RerouteCommand(department=form.get("department", ""), urgency=text(form, "urgency"), reason=text(form, "reason"))
-    return await api.reroute(request, principal, key, body, idempotency_key=idempotency(form))
+    return await actions(request).reroute(principal, key, body, idempotency_key=idempotency(form))
 
 
 async def _handover(request, principal, key, form):
     body = HandoverCommand(private_channel=form.get("private_channel", ""), contact=text(form, "contact"),
                            holding_reply=form.get("holding_reply") or "private_message", reason=text(form, "reason"))
-    return await api.handover(request, principal, key, body, idempotency_key=idempotency(form))
+    return await actions(request).handover(principal, key, body, idempotency_key=idempotency(form))
 
 
 async def _assign(request, principal, key, form):
-    return await api.assign(request, principal, key, AssignCommand(assignee=text(form, "assignee")),
-                            idempotency_key=idempotency(form))
+    return await actions(request).assign(principal, key, AssignCommand(assignee=text(form, "assignee")),
+                                         idempotency_key=idempotency(form))
 
 
 async def _claim(request, principal, key, form):
-    return await api.claim(request, principal, key, idempotency_key=idempotency(form))
+    return await actions(request).claim(principal, key, idempotency_key=idempotency(form))
 
 
 async def _release(request, principal, key, form):
-    return await api.release(request, principal, key, idempotency_key=idempotency(form))
+    return await actions(request).release(principal, key, idempotency_key=idempotency(form))
 
 
 async def _resolve(request, principal, key, form):
-    return await api.resolve(request, principal, key, ResolveCommand(note=text(form, "note")),
-                             idempotency_key=idempotency(form))
+    return await actions(request).resolve(principal, key, ResolveCommand(note=text(form, "note")),
+                                          idempotency_key=idempotency(form))
 
 
 async def _close(request, principal, key, form):
-    return await api.close(request, principal, key, CloseCommand(note=text(form, "note")), idempotency_key=idempotency(form))
+    return await actions(request).close(principal, key, CloseCommand(note=text(form, "note")),
+                                        idempotency_key=idempotency(form))
 
 
 async def _hide(request, principal, key, form):
     body = HideCommentCommand(message_id=form.get("message_id", ""), reason=form.get("reason", "").strip())
-    return await api.hide(request, principal, key, body, idempotency_key=idempotency(form))
+    return await actions(request).hide_comment(principal, key, body, idempotency_key=idempotency(form))
 
 
 async def _ban(request, principal, key, form):
     body = BanAuthorCommand(banned=form.get("banned", "true") != "false", reason=form.get("reason", "").strip())
-    return await api.ban_author(request, principal, key, body, idempotency_key=idempotency(form))
+    return await actions(request).ban_author(principal, key, body, idempotency_key=idempotency(form))
 
 
 async def _approve(request, principal, key, form):
-    return await api.approve(request, principal, key, form.get("reply_id", ""), text(form, "comment"),
-                             idempotency_key=idempotency(form))
+    return await actions(request).approve(principal, key, reply_id=form.get("reply_id", ""), comment=text(form, "comment"),
+                                          idempotency_key=idempotency(form))
 
 
 async def _reject(request, principal, key, form):
-    return await api.reject(request, principal, key, form.get("reply_id", ""), form.get("reason", "").strip(),
-                            idempotency_key=idempotency(form))
+    return await actions(request).reject(principal, key, reply_id=form.get("reply_id", ""),
+                                         reason=form.get("reason", "").strip(), idempotency_key=idempotency(form))
 
 
 async def _replying(request, principal, key, form):
     body = ReplyingCommand(active=form.get("active", "true") != "false")
-    return await api.replying(request, principal, key, body, idempotency_key=idempotency(form))
+    return await actions(request).replying(principal, key, body, idempotency_key=idempotency(form))
 
 
 ACTIONS: dict[str, Build] = {

@@ -3,7 +3,7 @@ with their checks and status, private notes, the history, and the forms for ever
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from inbox.api.conversations import visible_conversation
+from inbox.actions import visible_conversation
 from inbox.auth.principal import Principal
 from inbox.web import labels, queries, render
 from inbox.web.session import WebPrincipal, error_page
@@ -35,13 +35,13 @@ def approval_hints(principal: Principal, conversation: dict, policy: dict) -> li
 
 async def parts(request: Request, principal: Principal, key: str) -> dict:
     """What the live parts of the page show (status, thread, replies, notes, history)."""
-    conversation = await visible_conversation(request, principal, key)
-    reader, db = request.app.state.reader, request.app.state.reader.conversations.database
-    messages = await queries.messages_of(db, key, request.app.state.inbox_index)
+    store = request.app.state.store
+    conversation = await visible_conversation(store, principal, key)
+    messages = await queries.messages_of(store, key, request.app.state.inbox_index)
     return {
         "c": conversation, "key": key, "messages": messages, "triage": latest_triage(messages),
-        "replies": await reader.replies_of(key), "notes": await reader.notes_of(key),
-        "timeline": await reader.timeline_of(key), "trace_url": request.app.state.web_settings.trace_url_template,
+        "replies": await store.replies_of(key), "notes": await store.notes_of(key),
+        "timeline": await store.timeline_of(key), "trace_url": request.app.state.web_settings.trace_url_template,
     }
 
 
@@ -52,7 +52,6 @@ async def page(request: Request, principal: Principal, key: str, *, error: str |
     except HTTPException as exc:
         return error_page(request, principal, exc.status_code, str(exc.detail))
     conversation = context["c"]
-    db = request.app.state.reader.conversations.database
     policy = await request.app.state.records.published_policy()
     author = conversation.get("author") or {}
     fill = {"name": author.get("name") or author.get("handle") or "", "organisation": policy.get("organisation") or "",
@@ -63,7 +62,7 @@ async def page(request: Request, principal: Principal, key: str, *, error: str |
     return render.render(
         request, "conversation.html", principal=principal, status_code=status_code,
         title=f"Conversation with {fill['name'] or 'a citizen'}", error=error, **context,
-        earlier=await queries.earlier_conversations(db, principal, conversation, index=request.app.state.inbox_index),
+        earlier=await queries.earlier_conversations(request.app.state.store, principal, conversation, index=request.app.state.inbox_index),
         canned=canned, fill=fill,
         hints=approval_hints(principal, conversation, policy), staff=staff,
         departments=request.app.state.web_settings.departments, policy=policy,

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request, Response
 
+from inbox.adapters.conversations import started_since_query
 from inbox.web import charts, dashboard, labels, render
 from inbox.web.session import WebPrincipal
 from inbox.web.views_supervision import load_incidents
@@ -18,13 +19,12 @@ async def dashboard_page(request: Request, principal: WebPrincipal) -> Response:
     days = request.app.state.web_settings.dashboard_days
     now = datetime.now(UTC)
     since = (now - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    db = request.app.state.reader.conversations.database
-    query = {"$and": [{"first_message_at": {"$gte": since}}, *({k: v} for k, v in principal.scope().items())]}
+    query = started_since_query(principal.scope(), since)
     index = request.app.state.inbox_index
     if index is not None and index.ready.is_set() and days <= index.keep_days:
         docs = index.select(query, [])  # every conversation that started in the window is in the list
     else:
-        docs = [d async for d in db["conversations"].find(query, projection=dict.fromkeys(FIELDS, True)).limit(100_000)]
+        docs = await request.app.state.store.find_list(query, limit=100_000, fields=FIELDS)
     figures = dashboard.compute(docs, since=since, now=now)
     try:
         incidents = [i for i in await load_incidents(request, principal) if i.status != "closed"]

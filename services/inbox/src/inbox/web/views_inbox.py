@@ -32,8 +32,7 @@ async def inbox(request: Request, principal: WebPrincipal) -> Response:
     except ValueError:
         page = 1
     page_size = request.app.state.web_settings.page_size
-    db = request.app.state.reader.conversations.database
-    rows, total = await queries.inbox_rows(db, principal, view=params["view"], filters=filters_of(params),
+    rows, total = await queries.inbox_rows(request.app.state.store, principal, view=params["view"], filters=filters_of(params),
                                            sort=params["sort"], page=page, page_size=page_size,
                                            index=request.app.state.inbox_index)
     departments = request.app.state.web_settings.departments
@@ -52,8 +51,7 @@ async def inbox(request: Request, principal: WebPrincipal) -> Response:
 async def inbox_row(request: Request, principal: WebPrincipal, key: str) -> Response:
     """The row of conversation `key` as it stands, if it belongs in the list with these parameters; else 204."""
     params = list_params(request)
-    db = request.app.state.reader.conversations.database
-    rows, _ = await queries.inbox_rows(db, principal, view=params["view"], filters=filters_of(params),
+    rows, _ = await queries.inbox_rows(request.app.state.store, principal, view=params["view"], filters=filters_of(params),
                                        sort=params["sort"], page=1, page_size=1, only_key=key[:500],
                                        index=request.app.state.inbox_index)
     if not rows:

@@ -10,8 +10,7 @@ from civic_contracts.incident import Incident
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import ValidationError
 
-from inbox.api import actions as api
-from inbox.api.handovers import view as handover_view
+from inbox.adapters.records import handover_view
 from inbox.auth.principal import Principal
 from inbox.web import csrf, kafka_tools, queries, render
 from inbox.web.session import WebPrincipal, error_page
@@ -29,8 +28,7 @@ def supervisors_only(request: Request, principal: Principal) -> Response | None:
 async def approvals(request: Request, principal: WebPrincipal) -> Response:
     if (refused := supervisors_only(request, principal)) is not None:
         return refused
-    db = request.app.state.reader.conversations.database
-    waiting = await queries.awaiting_approval(db, principal)
+    waiting = await queries.awaiting_approval(request.app.state.store, principal)
     return render.render(request, "approvals.html", principal=principal, title="Approvals", waiting=waiting)
 
 
@@ -61,13 +59,9 @@ async def load_incidents(request: Request, principal: Principal) -> list[Inciden
 
 
 async def incident_conversations(request: Request, principal: Principal, incident: Incident) -> list[dict]:
-    db = request.app.state.reader.conversations.database
-    keys = sorted({m["conversation_key"] async for m in db["messages"].find(
-        {"_id": {"$in": incident.message_ids}}, projection={"conversation_key": True}) if m.get("conversation_key")})
-    rows = await queries.with_snippets(db, [c async for c in db["conversations"].find(
-        {"$and": [{"_id": {"$in": keys}}, *({k: v} for k, v in principal.scope().items())]},
-        projection=dict.fromkeys(queries.LIST_FIELDS, True))])
-    return rows
+    store = request.app.state.store
+    keys = await store.conversation_keys_of(incident.message_ids)
+    return await queries.with_snippets(store, await store.of_keys(keys, principal.scope()))
 
 
 @router.get("/incidents")
@@ -106,7 +100,7 @@ async def answer_incident(request: Request, principal: WebPrincipal, incident_id
         body = ReplyCommand(text=text, canned_id=None if text else canned, override_collision=True,
                             placeholders={"name": (row.doc.get("author") or {}).get("name") or ""} if canned else {})
         try:
-            await api.reply(request, principal, row.key, body, idempotency_key=f"incident:{batch}:{row.key}")
+            await request.app.state.actions.reply(principal, row.key, body, idempotency_key=f"incident:{batch}:{row.key}")
             sent += 1
         except HTTPException as exc:
             refused.append(f"{row.key}: {exc.detail}")
