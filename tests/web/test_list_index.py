@@ -9,7 +9,8 @@ import pytest
 from inbox.adapters.conversations import FILTERS, SORTS, VIEWS
 from inbox.auth.principal import Principal
 from inbox.web import matching, queries
-from inbox.web.list_index import Postings, page
+from inbox.web.list_index import Postings
+from inbox.web.list_page import page
 from inbox.web.sort_order import SortOrder
 
 NOW = datetime(2026, 1, 14, 11, 0, tzinfo=UTC)
@@ -29,7 +30,10 @@ def random_doc(rng: random.Random, i: int) -> dict:
            "language": rng.choice(["en", "cy"]), "abuse": rng.choice(["none", "none", "threat"]),
            "needs_review": rng.random() < 0.2, "last_message_at": at, "first_message_at": at,
            "author": {"platform_id": f"p{rng.randint(0, 30)}"},
-           "sla": {"first_response": {"warn_at": at + timedelta(minutes=rng.randint(-600, 600))}}}
+           "sla": {"first_response": {"warn_at": at + timedelta(minutes=rng.randint(-600, 600))},
+                   "resolution": {"warn_at": at + timedelta(minutes=rng.randint(0, 900))}}}
+    if rng.random() < 0.3:
+        doc["sla"]["first_response"]["met_at"] = at
     doc["urgency_rank"] = {"normal": 0, "high": 1, "critical": 2}[doc["urgency"]]
     if rng.random() < 0.4:
         doc["assignee"] = rng.choice(["ann", "sue", None])
@@ -85,6 +89,15 @@ def test_pages_and_totals_match_the_plain_query_as_entries_change(seed: int) -> 
                 assert ([d["_id"] for d in rows], total) == (want, len(want))
                 rows, total = page(query, state.orders[sort].keys(), state.entries, state.postings, start=5, size=7)
                 assert ([d["_id"] for d in rows], total) == (want[5:12], len(want))
+                rows, total = page(query, state.orders[sort].keys(), state.entries, state.postings, start=2, size=9,
+                                   rank=state.orders[sort].rank)  # few matches: sorted directly
+                assert ([d["_id"] for d in rows], total) == (want[2:11], len(want))
+        # The SLA view as time passes (its warning times are kept up to date between page views), and back.
+        for minutes in (-300, 0, 200, 200, 700, -100):
+            query = queries.list_query(PEOPLE[1], view="sla_risk", filters={}, now=NOW + timedelta(minutes=minutes))
+            want = [d["_id"] for d in ordered["urgent"] if matching.matches(d, query)]
+            rows, total = page(query, state.orders["urgent"].keys(), state.entries, state.postings, start=0, size=None)
+            assert ([d["_id"] for d in rows], total) == (want, len(want))
         # Change a third of the entries (a status, a department, an assignee, new activity), drop some, add some.
         for key in rng.sample(sorted(state.entries), 80):
             state.put({**random_doc(rng, int(key[1:])), "_id": key})

@@ -24,7 +24,8 @@ from civic_contracts.conversation import OPEN
 
 from inbox.adapters.conversations import LIST_FIELDS, ConversationStore, snippet
 from inbox.web import matching
-from inbox.web.list_index import Postings, page
+from inbox.web.list_index import Postings
+from inbox.web.list_page import page
 from inbox.web.sort_order import SortOrder
 
 log = logging.getLogger(__name__)
@@ -175,7 +176,7 @@ class InboxIndex:
         if order is None:
             ordered = self.entries.keys() if not sort else [d["_id"] for d in matching.sort_docs(list(self.entries.values()), sort)]
             return page(query, ordered, self.entries, self.postings, start=start, size=size)
-        return page(query, order.keys(), self.entries, self.postings, start=start, size=size)
+        return page(query, order.keys(), self.entries, self.postings, start=start, size=size, rank=order.rank)
 
     # Upkeep of the postings and sort orders.
 

@@ -37,6 +37,10 @@ class Postings:
         self.fields = (*fields, *self.presence)
         self._get = {f: _plain(f) if f not in self.presence else _presence(f) for f in self.fields}
         self.ranges = {f: SortOrder([(f, 1)]) for f in ranged}
+        self._ranged_value = {f: _plain(f) for f in ranged}
+        # field -> (bound, bitmap of the entries whose value is <= bound), kept up to date as entries change: the
+        # "warning time passed" question of the SLA view asks it with a bound (now) that only moves forward.
+        self._upto: dict[str, tuple[object, int]] = {}
         self.slot_of: dict[str, int] = {}
         self.key_at: list[str | None] = []
         self._free: list[int] = []
@@ -78,6 +82,15 @@ class Postings:
         bit = 1 << slot
         for order in self.ranges.values():
             order.put(key, doc)
+        for name, (bound, mask) in list(self._upto.items()):
+            value = self._ranged_value[name](doc)
+            try:
+                inside = value is not None and value <= bound
+            except TypeError:
+                self._upto.pop(name)
+                continue
+            if inside != bool(mask & bit):
+                self._upto[name] = (bound, mask ^ bit)
         for name in self.fields:
             value = self._get[name](doc)
             old = self.posted[name].get(key, _NOTHING)
@@ -99,6 +112,9 @@ class Postings:
         bit = 1 << slot
         for order in self.ranges.values():
             order.remove(key)
+        for name, (bound, mask) in list(self._upto.items()):
+            if mask & bit:
+                self._upto[name] = (bound, mask ^ bit)
         for name in self.fields:
             old = self.posted[name].get(key, _NOTHING)
             if old is not _NOTHING:
@@ -155,6 +171,8 @@ class Postings:
             return None
 
     def _slice(self, order: SortOrder, condition: dict) -> int | None:
+        if len(condition) == 1 and "$lte" in condition and condition["$lte"] is not None:
+            return self._up_to(order, condition["$lte"])
         low, high = bisect_left(order.rows, ((1,),)), len(order.rows)  # values set (None and missing sort first)
         for op, operand in condition.items():
             if op not in ("$lt", "$lte", "$gt", "$gte") or operand is None or isinstance(operand, bool | dict | list):
@@ -167,84 +185,33 @@ class Postings:
         slots = map(self.slot_of.__getitem__, map(itemgetter(1), order.rows[low:high]))
         return _bitmap(slots, (len(self.key_at) + 8) // 8)
 
+    def _up_to(self, order: SortOrder, bound: object) -> int:
+        """The entries whose value is at most `bound`: the cached bitmap for an earlier bound, plus the entries
+        between the two (for the SLA view, those whose warning time passed since the last page view)."""
+        name = order.spec[0][0]
+        last = self._upto.get(name)
+        end = bisect_right(order.rows, ((1, bound), "\U0010ffff"))
+        if last is not None and last[0] <= bound:
+            start, mask = bisect_right(order.rows, ((1, last[0]), "\U0010ffff")), last[1]
+        else:
+            start, mask = bisect_left(order.rows, ((1,),)), 0
+        if end > start:
+            slots = map(self.slot_of.__getitem__, map(itemgetter(1), order.rows[start:end]))
+            mask |= _bitmap(slots, (len(self.key_at) + 8) // 8)
+        self._upto[name] = (bound, mask)
+        return mask
+
     def keys(self, mask: int) -> list[str]:
-        """The keys of the entries in `mask`."""
+        """The keys of the entries in `mask` (bit by bit when they are few, else by a walk over every slot)."""
+        if mask.bit_count() <= 256:
+            found = []
+            while mask:
+                low = mask & -mask
+                found.append(self.key_at[low.bit_length() - 1])
+                mask ^= low
+            return found
         bits = mask.to_bytes((len(self.key_at) + 8) // 8, "little")
         return [k for slot, k in enumerate(self.key_at) if k is not None and bits[slot >> 3] >> (slot & 7) & 1]
-
-
-def plan(query: dict, postings: Postings) -> tuple[int | None, dict]:
-    """(the bitmap of entries the posted conditions allow, or None for all; the rest of the query, as a query)."""
-    parts = list(query.get("$and", [])) + [{k: v} for k, v in query.items() if k != "$and"]
-    allowed: int | None = None
-    rest: list[dict] = []
-    for part in parts:
-        found = _mask(part, postings)
-        if found is None:
-            rest.append(part)
-        else:
-            allowed = found if allowed is None else allowed & found
-    return allowed, ({"$and": rest} if rest else {})
-
-
-def _mask(query: dict, postings: Postings) -> int | None:
-    """The bitmap of entries matching `query` when the postings answer all of it; else None."""
-    masks = []
-    for name, condition in query.items():
-        if name in ("$and", "$or") and isinstance(condition, list) and condition:
-            subs = [_mask(q, postings) for q in condition]
-            if any(m is None for m in subs):
-                return None
-            combined = subs[0]
-            for m in subs[1:]:
-                combined = combined & m if name == "$and" else combined | m
-            masks.append(combined)
-        elif name.startswith("$") or (found := postings.answer(name, condition)) is None:
-            return None
-        else:
-            masks.append(found)
-    if not masks:
-        return None
-    result = masks[0]
-    for m in masks[1:]:
-        result &= m
-    return result
-
-
-def page(query: dict, order: Iterable[str], entries: dict[str, dict], postings: Postings, *, start: int,
-         size: int | None) -> tuple[list[dict], int]:
-    """The entries matching `query`, in `order`, from `start` (`size` of them; None: all), and how many match."""
-    allowed, rest = plan(query, postings)
-    predicate: Callable[[dict], bool] | None = matching.compile_query(rest) if rest else None
-    if predicate is not None:
-        candidates = postings.keys(allowed) if allowed is not None else entries.keys()
-        chosen = {k for k in candidates if predicate(entries[k])}
-        return _read(order, chosen.__contains__, entries, start, size), len(chosen)
-    if allowed is None:
-        keys = list(order)
-        return [entries[k] for k in keys[start:None if size is None else start + size]], len(keys)
-    bits = allowed.to_bytes((len(postings.key_at) + 8) // 8, "little")
-    slot_of = postings.slot_of
-
-    def member(key: str) -> bool:
-        slot = slot_of[key]
-        return bool(bits[slot >> 3] >> (slot & 7) & 1)
-    return _read(order, member, entries, start, size), allowed.bit_count()
-
-
-def _read(order: Iterable[str], member: Callable[[str], bool], entries: dict[str, dict], start: int,
-          size: int | None) -> list[dict]:
-    out: list[dict] = []
-    skipped = 0
-    for key in order:
-        if member(key):
-            if skipped < start:
-                skipped += 1
-                continue
-            out.append(entries[key])
-            if size is not None and len(out) >= size:
-                break
-    return out
 
 
 def _bitmap(slots: Iterable[int], size: int) -> int:

@@ -51,5 +51,9 @@ class SortOrder:
         if at < len(self.rows) and self.rows[at] == row:
             del self.rows[at]
 
+    def rank(self, key: str) -> tuple:
+        """The entry's place in this order."""
+        return self._of[key]
+
     def keys(self) -> Iterable[str]:
         return (k for _, k in self.rows)
