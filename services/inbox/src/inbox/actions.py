@@ -160,5 +160,8 @@ class Actions:
         return await self._simple(principal, key, "replying", body or ReplyingCommand(), idempotency_key)
 
     async def staff_wide(self, principal: Principal, body: BaseModel, *, idempotency_key: str | None = None) -> str:
-        """A command about no one conversation (absence)."""
+        """A command about no one conversation (absence, freeze, unfreeze), if the person's role may."""
+        action = getattr(body, "action", "")
+        if not principal.may(action):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"your role may not {action.replace('_', ' ')}")
         return await self._queue(principal, None, body, idempotency_key)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Header, Request
 from fastapi.responses import JSONResponse
 
 from inbox.adapters.alerts import alerts_of
-from inbox.api.actions import RESPONSES, queue
+from inbox.api.actions import RESPONSES, accepted
 from inbox.auth.deps import Admin, CurrentPrincipal
 from inbox.schemas import Accepted
 
@@ -20,14 +20,14 @@ router = APIRouter(prefix="/api", tags=["out of hours"])
              summary="Freeze outbound on every account (no `account_id`) or one, with a reason (admins)")
 async def freeze(request: Request, principal: Admin, body: Annotated[FreezeCommand, Body()],
                  idempotency_key: Annotated[str | None, Header(max_length=200)] = None) -> JSONResponse:
-    return await queue(request, principal, None, body, idempotency_key)
+    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
 
 
 @router.post("/outbound/unfreeze", status_code=202, response_model=Accepted, responses=RESPONSES,
              summary="Ask to lift a freeze; lifted when a second admin asks too (admins)")
 async def unfreeze(request: Request, principal: Admin, body: Annotated[UnfreezeCommand, Body()],
                    idempotency_key: Annotated[str | None, Header(max_length=200)] = None) -> JSONResponse:
-    return await queue(request, principal, None, body, idempotency_key)
+    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
 
 
 @router.get("/outbound/freezes", summary="Freezes (in force and lifted) and the replies they hold")

@@ -1,12 +1,11 @@
 """The out-of-hours page: outbound freezes (admins freeze and lift them; lifting takes a second admin), the
 replies a freeze holds, duty alerts with who holds each, alerts about the accounts, and who is away until
-when. Forms hand their command to the agents' API's own actions, as every other form does."""
+when. Forms hand their command to the inbox's actions (`inbox/actions.py`), as every other form and the API do."""
 
 from civic_contracts.commands import FreezeCommand, UnfreezeCommand
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from inbox.adapters.alerts import alerts_of
-from inbox.api import outofhours as api
 from inbox.web import csrf, render
 from inbox.web.session import WebPrincipal, act, error_page
 
@@ -51,12 +50,13 @@ async def freeze_action(request: Request, principal: WebPrincipal, action: str) 
         return error_page(request, principal, 403, "Only an admin freezes or lifts a freeze.")
     key = (form.get("idempotency_key") or "")[:200] or None
 
-    async def call() -> Response:
+    async def call() -> str:
         reason = (form.get("reason") or "").strip()
         if action == "freeze":
-            return await api.freeze(request, principal, FreezeCommand(account_id=_account(form), reason=reason), key)
-        statement = (form.get("holding_statement") or "").strip() or None
-        body = UnfreezeCommand(account_id=_account(form), reason=reason, holding_statement=statement)
-        return await api.unfreeze(request, principal, body, key)
+            body = FreezeCommand(account_id=_account(form), reason=reason)
+        else:
+            statement = (form.get("holding_statement") or "").strip() or None
+            body = UnfreezeCommand(account_id=_account(form), reason=reason, holding_statement=statement)
+        return await request.app.state.actions.staff_wide(principal, body, idempotency_key=key)
 
     return await act(request, principal, action, call, back=PAGE)
