@@ -20,6 +20,7 @@ from responder.adapters.mongo_ledger import Ledger
 from responder.adapters.mongo_moderation import ModerationStore
 from responder.adapters.mongo_outbox import Outbox
 from responder.adapters.mongo_policy import publish_policy
+from responder.adapters.mongo_records import RecordsStore
 from responder.adapters.mongo_replies import ReplyStore
 from responder.adapters.mongo_staff import StaffStore
 from responder.config import Settings, load_policy
@@ -27,6 +28,7 @@ from responder.domain.calendar import BusinessCalendar
 from responder.domain.policy import Policy
 from responder.service import jobs
 from responder.service.context import Clock, Responder, system_clock
+from responder.service.records.daily import run_daily
 
 SERVICE = "responder"
 
@@ -66,16 +68,20 @@ def create_app(
         await publish_policy(mongo, db, policy)
         keeper.start()
         await keeper.wait(timeout=settings.startup_wait_seconds)
-        job = None
+        job = records = None
         if settings.jobs_enabled:
             job = asyncio.create_task(jobs.run_forever(
                 responder, settings.job_interval_seconds, repair_every_seconds=settings.counter_repair_seconds,
             ), name="responder-jobs")
+            records = asyncio.create_task(run_daily(RecordsStore(mongo, db), policy.records, clock=responder.now,
+                                                    kafka_bootstrap_servers=settings.kafka_bootstrap_servers),
+                                          name="responder-retention")
         yield
-        if job is not None:
-            job.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await job
+        for task in (job, records):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await keeper.stop()
         await mongo.close()
 

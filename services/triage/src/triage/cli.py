@@ -29,6 +29,9 @@ BATCH = 2000
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and (command := _installed_command(argv[0])) is not None:
+        return command(argv[1:])  # another service's command group, e.g. `records` (responder)
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -41,8 +44,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def _installed_command(name: str):
+    """The command group `name` another installed Civic Inbox package registers (entry point group
+    `civic_inbox.cli`), or None."""
+    from importlib.metadata import entry_points
+
+    found = entry_points(group="civic_inbox.cli", name=name)
+    return next(iter(found)).load() if found else None
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="civic-inbox", description="Civic Inbox command line.")
+    from importlib.metadata import entry_points
+
+    others = ", ".join(sorted(e.name for e in entry_points(group="civic_inbox.cli")))
+    parser = argparse.ArgumentParser(prog="civic-inbox", description="Civic Inbox command line.",
+                                     epilog=f"Also installed: {others} (civic-inbox NAME --help)." if others else None)
     groups = parser.add_subparsers(dest="group")
     triage = groups.add_parser("triage", help="classify, train and evaluate the triage classifier")
     cmds = triage.add_subparsers(dest="command")

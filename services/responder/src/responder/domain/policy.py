@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from responder.domain.records import RetentionSchedule
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Strategy = Literal["manual", "round_robin", "least_loaded"]
@@ -145,6 +147,7 @@ class Policy(_Model):
     canned_responses: list[CannedResponse] = Field(default_factory=list)
     handover: Handover = Field(default_factory=Handover)
     leave: LeavePolicy = Field(default_factory=LeavePolicy)
+    records: RetentionSchedule = Field(default_factory=RetentionSchedule, description="The retention schedule.")
 
     def canned(self, canned_id: str) -> CannedResponse | None:
         return next((c for c in self.canned_responses if c.id == canned_id), None)

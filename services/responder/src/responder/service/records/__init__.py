@@ -1,0 +1,1 @@
+"""Records management: retention, legal holds, subject access, erasure and FOI export (`civic-inbox records`)."""

@@ -1,0 +1,64 @@
+"""A subject access or FOI bundle as files a person can read: `index.html` (printable, every value escaped),
+`bundle.json` (the same, machine-readable) and `redactions.json` (the redaction log)."""
+
+import json
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+TITLES = {"subject_access": "Subject access request", "foi_export": "Freedom of Information disclosure"}
+STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c;line-height:1.5}
+h1{font-size:1.8rem}h2{font-size:1.2rem;margin-top:2rem;border-top:2px solid #0b0c0c;padding-top:.5rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;border-bottom:1px solid #b1b4b6;padding:.4rem}
+.note{background:#f3f2f1;padding:.6rem 1rem;border-left:4px solid #1d70b8}
+@media print{h2{break-before:page}}"""
+
+
+def _when(value) -> str:
+    return value.strftime("%d %b %Y %H:%M UTC") if isinstance(value, datetime) else escape(str(value or ""))
+
+
+def render_html(bundle: dict) -> str:
+    title = TITLES.get(bundle["kind"], "Records bundle")
+    summary = "".join(f"<dt>{escape(str(k).replace('_', ' ').capitalize())}</dt><dd>{escape(str(v))}</dd>"
+                      for k, v in bundle["summary"].items())
+    parts = [
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>',
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head><body><main>',
+        f"<h1>{escape(title)}</h1>",
+        f"<dl><dt>Request</dt><dd>{escape(str(bundle['request']))}</dd><dt>Made</dt><dd>{_when(bundle['made_at'])}</dd>"
+        f"{summary}</dl>",
+        '<p class="note">Personal data of other people has been redacted; each redaction is listed in '
+        "<code>redactions.json</code> with its reason. Text in square brackets was added by the organisation.</p>",
+    ]
+    for section in bundle["conversations"]:
+        parts.append(f"<h2>Conversation on {escape(str(section.get('channel') or 'an unknown channel'))}</h2>")
+        refs = ", ".join(section.get("case_references") or [])
+        parts.append(f"<dl><dt>Opened</dt><dd>{_when(section.get('opened'))}</dd>"
+                     f"<dt>Department</dt><dd>{escape(str(section.get('department') or 'not routed'))}</dd>"
+                     f"<dt>Status</dt><dd>{escape(str(section.get('status') or ''))}</dd>"
+                     + (f"<dt>Case reference</dt><dd>{escape(refs)}</dd>" if refs else "") + "</dl>")
+        rows = "".join(
+            f"<tr><td>{_when(i['at'])}</td><td>{escape(str(i['from']))}</td><td>{escape(str(i['text']))}"
+            + (f" <em>({i['attachments']} attachment(s) not included)</em>" if i.get("attachments") else "")
+            + "</td></tr>" for i in section["items"])
+        parts.append('<table><thead><tr><th scope="col">When</th><th scope="col">From</th>'
+                     f'<th scope="col">Message</th></tr></thead><tbody>{rows}</tbody></table>')
+    parts.append("</main></body></html>")
+    return "\n".join(parts)
+
+
+def write(bundle: dict, directory: str | Path) -> list[Path]:
+    """Writes the bundle's three files into `directory` (created if missing); returns their paths."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    data = {k: v for k, v in bundle.items() if k != "_id"} | {"id": bundle["_id"]}
+    files = {
+        "index.html": render_html(bundle),
+        "bundle.json": json.dumps(data, default=str, indent=2, ensure_ascii=False),
+        "redactions.json": json.dumps(bundle["redactions"], default=str, indent=2),
+    }
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return [out / name for name in files]

@@ -1,0 +1,78 @@
+"""Erasure: a person's personal data removed from every collection that holds it (their messages' text,
+identity, raw payload and attachments; conversations they began; evidence and abuse records; handover
+contact details; the recipient of replies), leaving each message as a tombstone and the audit trail with an
+entry that says what was erased, when, and under which request. Refused while a legal hold covers them."""
+
+from datetime import datetime
+
+from responder.adapters.mongo_moderation import author_key
+from responder.adapters.mongo_records import RecordsStore
+from responder.domain.records import Person
+from responder.service.records.audit import records_audit
+
+
+class ErasureRefused(Exception):
+    """The erasure cannot go ahead (a legal hold covers the person, or nothing identifies them)."""
+
+
+def tombstone(at: datetime, request: str) -> str:
+    return f"Message erased on {at:%Y-%m-%d} under request {request}"
+
+
+async def erase(store: RecordsStore, person_values: list[str], *, reason: str, request: str, now: datetime,
+                actor: dict) -> dict:
+    person = Person.parse(person_values)
+    if not person.ids and not person.handles:
+        raise ErasureRefused("no identifier names the person")
+    query = store.by_author(sorted(person.ids), sorted(person.handles))
+    own = [m async for m in store.messages_where(query)]
+    holds = await store.holds_in_force()
+    blocking = sorted({h.id for h in holds for m in own if h.covers(m)}
+                      | {h.id for h in holds if h.person and set(Person.parse(h.person).ids) & set(person.ids)})
+    if blocking:
+        await records_audit(store, entry_id=f"erase:{request}:refused:{now.isoformat()}", at=now, actor=actor,
+                            action="erase", outcome="rejected", reason=f"under legal hold {', '.join(blocking)}",
+                            details={"request": request, "holds": blocking})
+        raise ErasureRefused(f"under legal hold: {', '.join(blocking)}")
+    stand_in = person.tombstone_id()
+    erased_author = {"platform_id": stand_in, "name": None, "handle": None}
+    message_ids = [m["_id"] for m in own]
+    counts = {"messages": await store.update_each("messages", message_ids, {
+        "$set": {"text": tombstone(now, request), "author": erased_author, "attachments": [], "permalink": None,
+                 "triage.pii": [], "erased": {"at": now, "request": request}},
+        "$unset": {"raw_payload": ""},
+    })}
+    keys = sorted({m["conversation_key"] for m in own})
+    began = [c["_id"] for c in await store.conversations_by_keys(keys) if person.wrote(c)]
+    counts["conversations"] = await store.update_each("conversations", began, {
+        "$set": {"author": erased_author, "erased": {"at": now, "request": request}}})
+    author_keys = sorted({author_key(m["channel"], str(m["author"]["platform_id"])) for m in own if m.get("author")})
+    counts["evidence"] = await store.delete_by("evidence", "author_key", author_keys)
+    counts["abuse_events"] = await store.delete_by("abuse_events", "author_key", author_keys)
+    counts["author_abuse"] = await store.delete("author_abuse", author_keys)
+    counts["banned_authors"] = await store.delete("banned_authors", author_keys)
+    handovers = [h["_id"] for h in await store.handovers_for(sorted(person.ids))]
+    counts["handovers"] = await store.update_each("handovers", handovers, {"$set": {"private.recipient_id": stand_in}})
+    replies = [r["_id"] for r in await store.related("replies", keys) if r.get("recipient_id") in person.ids]
+    counts["replies"] = await store.update_each("replies", replies, {"$set": {"recipient_id": stand_in}})
+    # Keys of private threads hold the person's number, address or id: move those conversations to new keys.
+    renamed = {key: _without(key, person, stand_in) for key in keys}
+    for old, new in renamed.items():
+        if new != old:
+            await store.rekey(old, new)
+    counts["conversations_rekeyed"] = sum(1 for old, new in renamed.items() if new != old)
+    record = {"request": request, "reason": reason, "tombstone": stand_in, "counts": counts,
+              "conversations": sorted(renamed.values()), "messages": len(message_ids)}
+    await records_audit(store, entry_id=f"erase:{request}", at=now, actor=actor, action="erase", reason=reason,
+                        details=record)
+    return record
+
+
+def _without(key: str, person: Person, stand_in: str) -> str:
+    """The conversation key with every part that is one of the person's identifiers replaced."""
+    parts = key.split(":")
+    channel, rest = parts[0], ":".join(parts[1:])
+    for value in sorted(person.ids, key=len, reverse=True):
+        if value and value in rest.split(":")[1:]:
+            rest = ":".join(stand_in if p == value else p for p in rest.split(":"))
+    return f"{channel}:{rest}"
