@@ -4,6 +4,7 @@ and responder into FerretDB; then subject access, erasure, legal holds, FOI expo
 The retention test works on a copy of this test's conversations in a database of its own, so moving the
 clock years ahead deletes nothing that other tests use."""
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -140,3 +141,41 @@ async def test_retention_deletes_what_is_due_and_nothing_on_hold(system: System)
     finally:
         await client.drop_database(copy)
         await client.close()
+
+
+async def _follow(client, accepted) -> dict:
+    assert accepted.status_code == 202, accepted.text
+    url = accepted.json()["follow"]
+    for _ in range(200):
+        state = (await client.get(url)).json()
+        if state["status"] in ("done", "rejected"):
+            return state
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"command not carried out: {state}")
+
+
+async def test_admins_use_records_through_the_api_and_others_cannot(system: System) -> None:
+    who = await _person_on_two_channels(system)
+    supervisor = await system.sign_in("t-super")
+    person = {"person": [f"messenger:{who['psid']}", who["phone"]], "request": "SAR-API-1"}
+    assert (await supervisor.post("/api/records/subject-access", json=person)).status_code == 403
+    assert (await supervisor.get("/api/records/holds")).status_code == 403
+    done = await _follow(system.inbox, await system.inbox.post("/api/records/subject-access", json=person))
+    assert done["status"] == "done" and done["result"]["messages_by_person"] == 2
+    bundle = await system.inbox.get(f"/api/records/exports/{done['result']['export_id']}")
+    assert bundle.headers["cache-control"] == "no-store"
+    assert {s["conversation"] for s in bundle.json()["conversations"]} == {who["keys"]["messenger"], who["keys"]["sms"]}
+    page = await system.inbox.get(f"/api/records/exports/{done['result']['export_id']}/page")
+    assert page.headers["content-type"].startswith("text/html") and "default-src 'none'" in page.headers["content-security-policy"]
+    assert "Subject access request" in page.text and THIRD_PARTY_PHONE not in page.text
+    held = await _follow(system.inbox, await system.inbox.post("/api/records/holds", json={
+        "reason": "pre-action letter", "person": [who["phone"]]}))
+    refused = await _follow(system.inbox, await system.inbox.post("/api/records/erasure", json={
+        "person": [who["phone"]], "reason": "UK GDPR art. 17", "request": "ER-API-1"}))
+    assert refused["status"] == "rejected" and held["result"]["hold_id"] in refused["reason"]
+    holds_now = (await system.inbox.get("/api/records/holds")).json()
+    assert held["result"]["hold_id"] in [h["id"] for h in holds_now]
+    audit = (await system.inbox.get("/api/audit", params={"action": "erase_person"})).json()["items"]
+    assert audit and all(who["phone"] not in json.dumps(e) for e in audit)  # identifiers never reach the audit log
+    dry = await _follow(system.inbox, await system.inbox.post("/api/records/retention", json={"dry_run": True}))
+    assert dry["status"] == "done" and "messages" in dry["result"]

@@ -12,6 +12,14 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from civic_contracts.common import Channel
+from civic_contracts.records import (
+    ErasureCommand,
+    FoiExportCommand,
+    RecordsHoldCommand,
+    RecordsReleaseHoldCommand,
+    RetentionCommand,
+    SubjectAccessCommand,
+)
 from civic_contracts.triage import Urgency
 
 
@@ -245,7 +253,13 @@ CommandBody = Annotated[
     | ReplyingCommand
     | SetAbsenceCommand
     | FreezeCommand
-    | UnfreezeCommand,
+    | UnfreezeCommand
+    | RecordsHoldCommand
+    | RecordsReleaseHoldCommand
+    | SubjectAccessCommand
+    | ErasureCommand
+    | FoiExportCommand
+    | RetentionCommand,
     Field(discriminator="action"),
 ]
 

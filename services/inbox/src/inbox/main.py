@@ -18,6 +18,7 @@ from inbox.actions import Actions
 from inbox.adapters.commands import CommandBus
 from inbox.adapters.conversations import ConversationStore
 from inbox.adapters.records import RecordReader
+from inbox.adapters.records_management import RecordsManagementReader
 from inbox.adapters.users import UserStore
 from inbox.admin import bootstrap
 from inbox.auth import edge
@@ -96,6 +97,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.records = RecordReader(mongo, settings.database)
+    app.state.records_management = RecordsManagementReader(mongo, settings.database)
     app.state.users = users
     app.state.commands = commands
     app.state.actions = Actions(store=store, commands=commands, replying_seconds=settings.replying_seconds)

@@ -53,6 +53,7 @@ def create_app(
         cases=CaseStore(mongo, db), staff=StaffStore(mongo, db), moderation=ModerationStore(mongo, db),
         publisher=OutboxPublisher(Publisher(broker), Outbox(mongo, db)), policy=policy, calendar=BusinessCalendar(policy.business_hours),
         clock=clock or system_clock, replying_seconds=settings.replying_seconds, accounts=frozenset(settings.accounts),
+        records=RecordsStore(mongo, db),
     )
     handlers.register(broker, group_id=settings.group_id, responder=responder, tracer_provider=tracer_provider,
                       batch_size=settings.batch_size, concurrency=settings.batch_concurrency)
@@ -63,7 +64,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        for store in (responder.conversations, responder.ledger, responder.replies, responder.cases, responder.moderation):
+        for store in (responder.conversations, responder.ledger, responder.replies, responder.cases, responder.moderation,
+                      responder.records):
             await store.ensure_indexes()
         await publish_policy(mongo, db, policy)
         keeper.start()
@@ -73,7 +75,7 @@ def create_app(
             job = asyncio.create_task(jobs.run_forever(
                 responder, settings.job_interval_seconds, repair_every_seconds=settings.counter_repair_seconds,
             ), name="responder-jobs")
-            records = asyncio.create_task(run_daily(RecordsStore(mongo, db), policy.records, clock=responder.now,
+            records = asyncio.create_task(run_daily(responder.records, policy.records, clock=responder.now,
                                                     kafka_bootstrap_servers=settings.kafka_bootstrap_servers),
                                           name="responder-retention")
         yield

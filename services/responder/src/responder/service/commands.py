@@ -4,12 +4,14 @@ on (decided again if the conversation moved on meanwhile), with an audit entry e
 from collections.abc import Awaitable, Callable
 
 from civic_contracts import ConversationEventType, InboxCommand
+from civic_contracts.records import PERSONAL_FIELDS, RECORDS_ACTIONS
 
 from responder.adapters.mongo import Conflict
 from responder.adapters.mongo_ledger import audit_entry
 from responder.domain.states import refusal
 from responder.service import assignment, conversation, freeze, handover, leave, moderation, replies
 from responder.service.context import Outcome, Responder, refused
+from responder.service.records import commands as records
 
 Handler = Callable[[Responder, InboxCommand, dict | None], Awaitable[Outcome]]
 HANDLERS: dict[str, Handler] = {
@@ -30,8 +32,9 @@ HANDLERS: dict[str, Handler] = {
     "set_absence": leave.set_absence,  # absences with a start and an end (leave.py), then assignment.set_absence
     "freeze": freeze.freeze,
     "unfreeze": freeze.unfreeze,
+    **records.HANDLERS,
 }
-STAFF_WIDE = ("set_absence", "freeze", "unfreeze")
+STAFF_WIDE = ("set_absence", "freeze", "unfreeze", *RECORDS_ACTIONS)
 ATTEMPTS = 8
 
 
@@ -60,7 +63,8 @@ async def _execute(r: Responder, command: InboxCommand) -> Outcome | None:
         conversation_key=command.conversation_key,
         account_id=outcome.account_id or (conversation or {}).get("account_id"),
         outcome="done" if outcome.ok else "rejected", reason=outcome.reason, before=outcome.before, after=outcome.after,
-        command_id=command.id, details={"request": command.body.model_dump(mode="json"), "result": outcome.result},
+        command_id=command.id, details={"request": command.body.model_dump(mode="json", exclude=set(PERSONAL_FIELDS)),
+                                        "result": outcome.result},
     ))
     if not outcome.ok:
         await r.emit(event_id=f"{command.id}:refused", type=ConversationEventType.COMMAND_REJECTED,

@@ -15,6 +15,7 @@ from responder.adapters.mongo import ConversationStore
 from responder.adapters.mongo_cases import CaseStore
 from responder.adapters.mongo_ledger import Ledger, audit_entry
 from responder.adapters.mongo_moderation import ModerationStore
+from responder.adapters.mongo_records import RecordsStore
 from responder.adapters.mongo_replies import ReplyStore
 from responder.adapters.mongo_staff import StaffStore
 from responder.domain.calendar import BusinessCalendar
@@ -119,6 +120,7 @@ class Responder:
     recent: Recent = field(default_factory=Recent)
     accounts: frozenset[str] = frozenset()  # empty: every account
     lock: KeyedLocks = field(default_factory=KeyedLocks)
+    records: RecordsStore | None = None  # legal holds, exports (records management)
 
     def serves(self, conversation_key: str | None) -> bool:
         """Whether the conversation is on one of the official accounts this responder serves."""

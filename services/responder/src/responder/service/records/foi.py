@@ -9,6 +9,7 @@ from datetime import datetime
 from responder.adapters.mongo_records import RecordsStore
 from responder.domain.records import redact
 from responder.service.records.audit import records_audit
+from responder.service.records.bundle import render_html
 
 
 async def foi_export(store: RecordsStore, *, since: datetime, until: datetime, now: datetime, actor: dict,
@@ -56,7 +57,7 @@ async def foi_export(store: RecordsStore, *, since: datetime, until: datetime, n
                     "correspondents": len(people), "redactions": len(redactions)},
         "conversations": sections, "redactions": redactions,
     }
-    await store.save_export(bundle)
+    await store.save_export({**bundle, "html": render_html(bundle)})
     await records_audit(store, entry_id=bundle["_id"], at=now, actor=actor, action="foi_export", reason=request,
                         details={"export_id": bundle["_id"], **bundle["summary"],
                                  "scope": {k: str(v) if v else None for k, v in bundle["scope"].items()}})

@@ -8,6 +8,7 @@ from datetime import datetime
 from responder.adapters.mongo_records import RecordsStore
 from responder.domain.records import Person, redact
 from responder.service.records.audit import records_audit
+from responder.service.records.bundle import render_html
 
 WITHHELD = "[message from another person withheld]"
 
@@ -45,7 +46,7 @@ async def subject_access(store: RecordsStore, person_values: list[str], *, now: 
                     "channels": sorted({m["channel"] for m in own}), "redactions": len(redactions)},
         "conversations": sections, "redactions": redactions,
     }
-    await store.save_export(bundle)
+    await store.save_export({**bundle, "html": render_html(bundle)})
     await records_audit(store, entry_id=bundle["_id"], at=now, actor=actor, action="subject_access",
                         reason=request, details={"export_id": bundle["_id"], **bundle["summary"]})
     return bundle
