@@ -21,13 +21,14 @@ from inbox.web import (
     views_live,
     views_ops,
     views_outofhours,
+    views_reports,
     views_supervision,
 )
 from inbox.web.session import SignInRequired, sign_in_required
 
 ROUTERS = (views_auth.router, views_inbox.router, views_actions.router, views_conversation.router,
-           views_supervision.router, views_dashboard.router, views_ops.router, views_outofhours.router, views_live.router,
-           views_accounts.router)
+           views_supervision.router, views_dashboard.router, views_reports.router, views_ops.router,
+           views_outofhours.router, views_live.router, views_accounts.router)
 # Paths served by the API (and its interactive docs, which need their own inline scripts).
 NOT_WEB = ("/api", "/docs", "/redoc", "/openapi.json", "/healthz", "/metrics")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "

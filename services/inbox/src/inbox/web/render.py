@@ -152,7 +152,8 @@ def nav(principal: Principal | None) -> list[tuple[str, str]]:
     items = [("/inbox", "Inbox")]
     if principal.privileged:
         items += [("/approvals", "Approvals"), ("/handovers", "Handovers")]
-    items += [("/incidents", "Incidents"), ("/dashboard", "Dashboard"), ("/out-of-hours", "Out of hours")]
+    items += [("/incidents", "Incidents"), ("/dashboard", "Dashboard"), ("/reports", "Reports"),
+              ("/out-of-hours", "Out of hours")]
     if principal.privileged:
         items.append(("/ops", "Ops"))
     return items
