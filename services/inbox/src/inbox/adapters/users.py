@@ -72,6 +72,10 @@ class UserStore:
         if doc and doc.get("failed_logins", 0) >= limit:
             await self.users.update_one({"_id": user_id}, {"$set": {"paused_until": now() + pause, "failed_logins": 0}})
 
+    async def set_ui_language(self, user_id: str, language: str) -> None:
+        """The language the person chose for the staff interface (`en` or `cy`)."""
+        await self.users.update_one({"_id": user_id}, {"$set": {"ui_language": language}})
+
     async def good_login(self, user_id: str) -> None:
         await self.users.update_one({"_id": user_id}, {"$set": {"failed_logins": 0, "last_login_at": now()}})
 

@@ -11,6 +11,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inbox.web import (
+    i18n,
     render,
     views_accounts,
     views_actions,
@@ -18,6 +19,7 @@ from inbox.web import (
     views_conversation,
     views_dashboard,
     views_inbox,
+    views_language,
     views_live,
     views_ops,
     views_outofhours,
@@ -28,7 +30,7 @@ from inbox.web.session import SignInRequired, sign_in_required
 
 ROUTERS = (views_auth.router, views_inbox.router, views_actions.router, views_conversation.router,
            views_supervision.router, views_dashboard.router, views_reports.router, views_ops.router,
-           views_outofhours.router, views_live.router, views_accounts.router)
+           views_outofhours.router, views_live.router, views_accounts.router, views_language.router)
 # Paths served by the API (and its interactive docs, which need their own inline scripts).
 NOT_WEB = ("/api", "/docs", "/redoc", "/openapi.json", "/healthz", "/metrics")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -72,4 +74,5 @@ def mount(app: FastAPI) -> None:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(render.STATIC)), name="static")
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(i18n.Language)
     app.add_exception_handler(SignInRequired, sign_in_required)

@@ -1,4 +1,6 @@
-"""Words people read for the ids the system uses."""
+"""Words people read for the ids the system uses (in English here; shown in the person's language)."""
+
+from inbox.web.i18n import _
 
 from civic_contracts import ConversationStatus
 
@@ -19,12 +21,17 @@ SENTIMENTS = {"negative": "Negative", "neutral": "Neutral", "positive": "Positiv
 ABUSE = {"none": "None", "offensive": "Offensive", "hate": "Hate", "threat": "Threat"}
 LANGUAGES = {"en": "English", "cy": "Welsh"}
 PRIVATE_CHANNELS = ("messenger", "instagram", "x", "email", "sms", "whatsapp")
+ROLES = {"admin": "Administrator", "supervisor": "Supervisor", "agent": "Agent", "department_staff": "Department staff"}
 KINDS = {"public_comment": "Public comment", "private_message": "Private message", "email": "Email", "form": "Form"}
 
 
 def label(kind: str, value: str | None) -> str:
     if value is None or value == "":
         return "—"
+    return _(_english(kind, value))
+
+
+def _english(kind: str, value: str) -> str:
     table = {"department": DEPARTMENTS, "channel": CHANNELS, "status": STATUSES, "urgency": URGENCIES,
-             "sentiment": SENTIMENTS, "abuse": ABUSE, "language": LANGUAGES, "kind": KINDS}.get(kind, {})
+             "sentiment": SENTIMENTS, "abuse": ABUSE, "language": LANGUAGES, "kind": KINDS, "role": ROLES}.get(kind, {})
     return table.get(value, value.replace("_", " ").capitalize())

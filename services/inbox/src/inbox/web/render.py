@@ -19,7 +19,8 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from inbox.auth.principal import Principal
-from inbox.web import csrf, labels
+from inbox.web import csrf, i18n, labels
+from inbox.web.i18n import _
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
@@ -41,20 +42,20 @@ FLASH = {
 def duration(delta: timedelta) -> str:
     minutes = int(abs(delta.total_seconds()) // 60)
     if minutes < 1:
-        return "under a minute"
+        return _("under a minute")
     if minutes < 60:
-        return f"{minutes} min"
+        return _("%(n)s min") % {"n": minutes}
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{hours // 24} days"
+        return (_("%(h)s h %(m)s min") % {"h": hours, "m": minutes}) if minutes else _("%(h)s h") % {"h": hours}
+    return _("%(n)s days") % {"n": hours // 24}
 
 
 def ago(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return "—"
     delta = (now or datetime.now(UTC)) - value
-    return "just now" if delta < timedelta(minutes=1) else f"{duration(delta)} ago"
+    return _("just now") if delta < timedelta(minutes=1) else _("%(time)s ago") % {"time": duration(delta)}
 
 
 def clock(value: datetime | None, fmt: str = "%a %d %b %H:%M") -> str:
@@ -72,14 +73,15 @@ def sla_state(doc: dict, now: datetime | None = None) -> dict | None:
         return None
     now = now or datetime.now(UTC)
     first, resolution = sla.get("first_response") or {}, sla.get("resolution") or {}
-    name, clock_ = ("First reply", first) if not first.get("met_at") else ("Resolution", resolution)
+    name, clock_ = (_("First reply"), first) if not first.get("met_at") else (_("Resolution"), resolution)
     if clock_.get("met_at") or not clock_.get("due"):
-        return {"kind": "met", "text": "SLA met"}
+        return {"kind": "met", "text": _("SLA met")}
     due = clock_["due"]
     if due <= now or clock_.get("breached"):
-        return {"kind": "breached", "text": f"{name} overdue by {duration(now - due)}", "due": due}
+        return {"kind": "breached", "text": _("%(clock)s overdue by %(time)s") % {"clock": name, "time": duration(now - due)},
+                "due": due}
     kind = "warning" if clock_.get("warn_at") and clock_["warn_at"] <= now else "ok"
-    return {"kind": kind, "text": f"{name} due in {duration(due - now)}", "due": due}
+    return {"kind": kind, "text": _("%(clock)s due in %(time)s") % {"clock": name, "time": duration(due - now)}, "due": due}
 
 
 def highlight(text: str | None, pii: list | None = None) -> Markup:
@@ -94,8 +96,9 @@ def highlight(text: str | None, pii: list | None = None) -> Markup:
             continue
         out.append(escape(text[at:start]))
         kind_label = escape(str(kind).replace("_", " "))
-        out.append(Markup('<mark class="pii" title="Personal data: {k}"><span class="visually-hidden">'
-                          "(personal data, {k}:) </span>{t}</mark>").format(k=kind_label, t=text[start:end]))
+        out.append(Markup('<mark class="pii" title="{title}"><span class="visually-hidden">({hidden}) </span>{t}</mark>')
+                   .format(title=_("Personal data: %(kind)s") % {"kind": kind_label},
+                           hidden=_("personal data, %(kind)s:") % {"kind": kind_label}, t=text[start:end]))
         at = end
     out.append(escape(text[at:]))
     return Markup("").join(out)
@@ -138,35 +141,44 @@ def static_url(name: str) -> str:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                      auto_reload=False)
+                      auto_reload=False, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters.update(ago=ago, clock=clock, iso=iso, highlight=highlight, key_url=key_url, duration=duration,
                        safe_href=safe_href, dom_id=dom_id)
     env.globals.update(label=labels.label, labels=labels, sla_state=sla_state, static_url=static_url,
-                       query_url=query_url, can=can, new_key=lambda: uuid.uuid4().hex)
+                       query_url=query_url, can=can, new_key=lambda: uuid.uuid4().hex,
+                       tr=i18n.gettext)  # a text from Python, in the person's language (escaped like any value)
     return env
 
 
 def nav(principal: Principal | None) -> list[tuple[str, str]]:
     if principal is None:
         return []
-    items = [("/inbox", "Inbox")]
+    items = [("/inbox", _("Inbox"))]
     if principal.privileged:
-        items += [("/approvals", "Approvals"), ("/handovers", "Handovers")]
-    items += [("/incidents", "Incidents"), ("/dashboard", "Dashboard"), ("/reports", "Reports"),
-              ("/out-of-hours", "Out of hours")]
+        items += [("/approvals", _("Approvals")), ("/handovers", _("Handovers"))]
+    items += [("/incidents", _("Incidents")), ("/dashboard", _("Dashboard")), ("/reports", _("Reports")),
+              ("/out-of-hours", _("Out of hours"))]
     if principal.privileged:
-        items.append(("/ops", "Ops"))
+        items.append(("/ops", _("Ops")))
     return items
 
 
 def render(request: Request, template: str, *, principal: Principal | None, status_code: int = 200,
            title: str = "Civic Inbox", **context) -> HTMLResponse:
     live = getattr(request.app.state, "live", None)
-    html = environment().get_template(template).render(
-        request=request, me=principal, title=title, csrf_token=csrf.session_token(request) if principal else None,
-        nav=nav(principal), path=request.url.path, live_after=live.seq if live else 0, now=datetime.now(UTC),
-        flash=FLASH.get(request.query_params.get("done", "")), **context,
-    )
+    language = i18n.language_of(request)
+    token = i18n.current.set(language)
+    try:
+        flash = FLASH.get(request.query_params.get("done", ""))
+        html = environment().get_template(template).render(
+            request=request, me=principal, title=_(title), csrf_token=csrf.session_token(request) if principal else None,
+            nav=nav(principal), path=request.url.path, live_after=live.seq if live else 0, now=datetime.now(UTC),
+            flash=_(flash) if flash else None, lang=language, html_lang=i18n.HTML_LANG[language],
+            languages=i18n.LANGUAGES, **context,
+        )
+    finally:
+        i18n.current.reset(token)
     return HTMLResponse(html, status_code=status_code, headers=NO_STORE)
 
 

@@ -74,6 +74,9 @@ async def login(request: Request) -> Response:
         if name == b"set-cookie":
             response.raw_headers.append((name, value))
     response.delete_cookie(csrf.LOGIN_COOKIE, path="/", httponly=True, samesite="strict")
+    from inbox.web.views_language import remember_language
+
+    await remember_language(request, response, username)
     return response
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from inbox.adapters.conversations import started_since_query
 from inbox.web import charts, dashboard, labels, render
+from inbox.web.i18n import _
 from inbox.web.session import WebPrincipal
 from inbox.web.views_supervision import load_incidents
 
@@ -39,15 +40,15 @@ async def dashboard_page(request: Request, principal: WebPrincipal) -> Response:
         for clock, clock_label in dashboard.CLOCKS:
             f = figures.sla[(urgency, clock)]
             sla_rows.append({"urgency": urgency, "clock": clock_label, "f": f})
-    sla_bars = [(f"{labels.label('urgency', r['urgency'])}: {r['clock'].lower()}", r["f"].on_time_percent or 0)
+    sla_bars = [(f"{labels.label('urgency', r['urgency'])}: {_(r['clock']).lower()}", r["f"].on_time_percent or 0)
                 for r in sla_rows if r["f"].finished or r["f"].open_overdue]
     svg = {
-        "channel": charts.hbars(channels, title=f"Conversations by channel, last {days} days"),
-        "department": charts.hbars(departments, title=f"Conversations by department, last {days} days"),
-        "hour": charts.vbars(hours, title="Conversations by hour of the day (UK time)", every=3),
-        "sla": charts.hbars(sla_bars, title="Share on time against SLA, by urgency", unit="%", maximum=100,
+        "channel": charts.hbars(channels, title=_("Conversations by channel, last %(n)s days") % {"n": days}),
+        "department": charts.hbars(departments, title=_("Conversations by department, last %(n)s days") % {"n": days}),
+        "hour": charts.vbars(hours, title=_("Conversations by hour of the day (UK time)"), every=3),
+        "sla": charts.hbars(sla_bars, title=_("Share on time against SLA, by urgency"), unit="%", maximum=100,
                             target=100, late={n for n, v in sla_bars if v < 90}),
-        "sentiment": charts.lines(figures.sentiment, figures.sentiment_days, title=f"Sentiment per day, last {days} days"),
+        "sentiment": charts.lines(figures.sentiment, figures.sentiment_days, title=_("Sentiment per day, last %(n)s days") % {"n": days}),
     }
     return render.render(request, "dashboard.html", principal=principal, title="Dashboard", figures=figures, days=days,
                          svg=svg, channels=channels, departments=departments, hours=hours, sla_rows=sla_rows,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
 
 from inbox.web import charts, labels, render, reports
+from inbox.web.i18n import _
 from inbox.web.session import WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -50,7 +51,7 @@ async def reports_page(request: Request, principal: WebPrincipal) -> Response:
     rows = await report_rows(request, principal, since, until, by)
     bars = [(group_label(by, r.group), r.first_reply.on_time_percent or 0) for r in rows[:-1]
             if r.first_reply.finished or r.first_reply.open_overdue]
-    svg = charts.hbars(bars, title=f"First reply on time, by {reports.DIMENSIONS[by][1].lower()}", unit="%",
+    svg = charts.hbars(bars, title=_("First reply on time, by %(dimension)s") % {"dimension": _(reports.DIMENSIONS[by][1]).lower()}, unit="%",
                        maximum=100, target=100, late={n for n, v in bars if v < 90})
     return render.render(request, "reports.html", principal=principal, title="Reports", rows=rows, by=by,
                          dimensions=reports.DIMENSIONS, since=since.date(), until=(until - timedelta(days=1)).date(),
