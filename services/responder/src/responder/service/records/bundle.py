@@ -19,9 +19,17 @@ def _when(value) -> str:
     return value.strftime("%d %b %Y %H:%M UTC") if isinstance(value, datetime) else escape(str(value or ""))
 
 
+def _words(value) -> str:
+    """An id or a list of ids as words (`street_lighting` -> `Street lighting`)."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_words(v) for v in value) or "none"
+    text = str(value if value is not None else "").replace("_", " ")
+    return escape(text[:1].upper() + text[1:])
+
+
 def render_html(bundle: dict) -> str:
     title = TITLES.get(bundle["kind"], "Records bundle")
-    summary = "".join(f"<dt>{escape(str(k).replace('_', ' ').capitalize())}</dt><dd>{escape(str(v))}</dd>"
+    summary = "".join(f"<dt>{_words(k)}</dt><dd>{_words(v)}</dd>"
                       for k, v in bundle["summary"].items())
     parts = [
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>',
@@ -33,11 +41,11 @@ def render_html(bundle: dict) -> str:
         "<code>redactions.json</code> with its reason. Text in square brackets was added by the organisation.</p>",
     ]
     for section in bundle["conversations"]:
-        parts.append(f"<h2>Conversation on {escape(str(section.get('channel') or 'an unknown channel'))}</h2>")
+        parts.append(f"<h2>Conversation on {_words(section.get('channel') or 'an unknown channel')}</h2>")
         refs = ", ".join(section.get("case_references") or [])
         parts.append(f"<dl><dt>Opened</dt><dd>{_when(section.get('opened'))}</dd>"
-                     f"<dt>Department</dt><dd>{escape(str(section.get('department') or 'not routed'))}</dd>"
-                     f"<dt>Status</dt><dd>{escape(str(section.get('status') or ''))}</dd>"
+                     f"<dt>Department</dt><dd>{_words(section.get('department') or 'not routed')}</dd>"
+                     f"<dt>Status</dt><dd>{_words(section.get('status') or '')}</dd>"
                      + (f"<dt>Case reference</dt><dd>{escape(refs)}</dd>" if refs else "") + "</dl>")
         rows = "".join(
             f"<tr><td>{_when(i['at'])}</td><td>{escape(str(i['from']))}</td><td>{escape(str(i['text']))}"
