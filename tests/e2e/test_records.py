@@ -175,6 +175,15 @@ async def test_admins_use_records_through_the_api_and_others_cannot(system: Syst
     assert refused["status"] == "rejected" and held["result"]["hold_id"] in refused["reason"]
     holds_now = (await system.inbox.get("/api/records/holds")).json()
     assert held["result"]["hold_id"] in [h["id"] for h in holds_now]
+    released = await _follow(system.inbox, await system.inbox.post("/api/records/holds/release", json={
+        "hold_id": held["result"]["hold_id"], "reason": "letter answered"}))
+    assert released["status"] == "done"
+    erased = await _follow(system.inbox, await system.inbox.post("/api/records/erasure", json={
+        "person": [who["phone"]], "reason": "UK GDPR art. 17", "request": "ER-API-2"}))
+    assert erased["status"] == "done" and erased["result"]["counts"]["messages"] == 1
+    [new_key] = erased["result"]["conversations"]
+    after = (await system.inbox.get(f"/api/conversations/{new_key}")).json()
+    assert any(e["type"] == "erased" for e in after["timeline"]) and who["phone"] not in json.dumps(after)
     audit = (await system.inbox.get("/api/audit", params={"action": "erase_person"})).json()["items"]
     assert audit and all(who["phone"] not in json.dumps(e) for e in audit)  # identifiers never reach the audit log
     dry = await _follow(system.inbox, await system.inbox.post("/api/records/retention", json={"dry_run": True}))

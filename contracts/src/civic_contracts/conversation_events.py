@@ -53,6 +53,7 @@ class ConversationEventType(StrEnum):
     OUTBOUND_UNFROZEN = "outbound_unfrozen"
     SECURITY_ALERT = "security_alert"
     COMMAND_REJECTED = "command_rejected"
+    ERASED = "erased"  # a person's data was erased (records management); the key may have changed
 
 
 class ConversationEvent(BaseModel):

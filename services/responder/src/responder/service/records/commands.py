@@ -1,7 +1,7 @@
 """Records management as staff commands (from the inbox API): administrators only; each carried out by the
 same functions as `civic-inbox records`, with its result (export id, counts, hold id) on the command."""
 
-from civic_contracts import InboxCommand
+from civic_contracts import ConversationEvent, ConversationEventType, InboxCommand
 from civic_contracts.commands import StaffRole
 
 from responder.service.context import Outcome, Responder, refused
@@ -60,7 +60,22 @@ async def erase(r: Responder, command: InboxCommand, conversation: dict | None) 
                                    actor=_actor(command))
     except erasure.ErasureRefused as exc:
         return refused(str(exc))
+    await _tell_live_views(r, command, done["renamed"])
     return Outcome(summary="person erased", result={"counts": done["counts"], "conversations": done["conversations"]})
+
+
+async def _tell_live_views(r: Responder, command: InboxCommand, renamed: dict[str, str]) -> None:
+    """Open inbox pages and the inbox's in-memory list drop the old key and read the erased conversation
+    again. The old key's event is published but not kept on any timeline (the key names the person)."""
+    for old, new in renamed.items():
+        if new != old:
+            await r.publisher.event(ConversationEvent(
+                id=f"{command.id}:erased:{new}:gone", conversation_key=old, type=ConversationEventType.ERASED,
+                at=r.now(), actor_id=command.actor.user_id, command_id=command.id, summary="personal data erased"))
+        await r.emit(event_id=f"{command.id}:erased:{new}", type=ConversationEventType.ERASED,
+                     summary=f"personal data erased under request {command.body.request}", conversation_key=new,
+                     conversation=await r.conversations.get(new), actor_id=command.actor.user_id,
+                     command_id=command.id)
 
 
 async def foi_export(r: Responder, command: InboxCommand, conversation: dict | None) -> Outcome:

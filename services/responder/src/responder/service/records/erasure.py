@@ -65,7 +65,7 @@ async def erase(store: RecordsStore, person_values: list[str], *, reason: str, r
               "conversations": sorted(renamed.values()), "messages": len(message_ids)}
     await records_audit(store, entry_id=f"erase:{request}", at=now, actor=actor, action="erase", reason=reason,
                         details=record)
-    return record
+    return {**record, "renamed": renamed}  # old keys name the person: for live views only, never stored
 
 
 def _without(key: str, person: Person, stand_in: str) -> str:
