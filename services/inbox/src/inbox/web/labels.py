@@ -1,8 +1,8 @@
 """Words people read for the ids the system uses (in English here; shown in the person's language)."""
 
-from inbox.web.i18n import _
-
 from civic_contracts import ConversationStatus
+
+from inbox.web.i18n import _
 
 DEPARTMENTS = {
     "waste": "Waste and recycling", "highways": "Highways", "parks_trees": "Parks and trees",
