@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from civic_contracts.conversation import FINISHED
+
 from inbox.web.dashboard import SlaFigures, _clock_figures
 
 # Dimension -> (conversation field, heading).
@@ -37,7 +39,7 @@ def compute(docs: list[dict], *, by: str, now: datetime) -> list[ReportRow]:
         key = str(doc.get(name) or ("unassigned" if by == "agent" else "unknown"))
         for row in (rows.setdefault(key, ReportRow(group=key)), total):
             row.conversations += 1
-            row.open += doc.get("status") not in ("resolved", "closed")
+            row.open += doc.get("status") not in FINISHED
             sla = doc.get("sla") or {}
             for clock, figures in (("first_response", row.first_reply), ("resolution", row.resolution)):
                 if sla.get(clock):

@@ -8,6 +8,7 @@ strings, never interpreted as a query."""
 from collections.abc import AsyncIterator
 from datetime import datetime
 
+from civic_contracts.conversation import FINISHED
 from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
@@ -88,7 +89,7 @@ class RecordsStore:
         return [h async for h in self.db["handovers"].find({"private.recipient_id": {"$in": ids}})] if ids else []
 
     async def closed_before(self, cutoff: datetime) -> list[dict]:
-        query = {"status": {"$in": ["resolved", "closed"]}, "last_message_at": {"$lt": cutoff}}
+        query = {"status": {"$in": [s.value for s in FINISHED]}, "last_message_at": {"$lt": cutoff}}
         return [c async for c in self.conversations.find(query, projection={"_id": True, "last_message_at": True})]
 
     async def ids_before(self, collection: str, field: str, cutoff: datetime, extra: dict | None = None) -> list[dict]:
