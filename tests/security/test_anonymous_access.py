@@ -12,7 +12,8 @@ from security_support import client_for, connectors_app
 
 # Inbox: what anyone may call (sign-in itself, OIDC's redirects, liveness).
 INBOX_PUBLIC = {("POST", "/api/auth/login"), ("GET", "/api/auth/oidc/login"), ("GET", "/api/auth/oidc/callback"),
-                ("GET", "/healthz"), ("GET", "/"), ("GET", "/login"), ("POST", "/login")}
+                ("GET", "/healthz"), ("GET", "/"), ("GET", "/login"), ("POST", "/login"),
+                ("POST", "/language")}  # choosing English or Welsh, also on the sign-in page (a cookie only)
 INBOX_INTERNAL = {("GET", "/metrics")}
 # Connectors: what platforms and citizens call, each with its own check (signature, verify token, api_key).
 CONNECTORS_EXPECTED = {

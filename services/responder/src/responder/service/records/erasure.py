@@ -51,8 +51,11 @@ async def erase(store: RecordsStore, person_values: list[str], *, reason: str, r
     counts["abuse_events"] = await store.delete_by("abuse_events", "author_key", author_keys)
     counts["author_abuse"] = await store.delete("author_abuse", author_keys)
     counts["banned_authors"] = await store.delete("banned_authors", author_keys)
-    handovers = [h["_id"] for h in await store.handovers_for(sorted(person.ids))]
+    found = await store.handovers_for(sorted(person.ids))
+    handovers = [h["_id"] for h in found]
     counts["handovers"] = await store.update_each("handovers", handovers, {"$set": {"private.recipient_id": stand_in}})
+    contacts = sorted({f"{h['private']['channel']}:{h['private']['recipient_id']}" for h in found if h.get("private")})
+    counts["handover_contacts"] = await store.delete("handover_contacts", contacts)  # `<channel>:<their number>`
     replies = [r["_id"] for r in await store.related("replies", keys) if r.get("recipient_id") in person.ids]
     counts["replies"] = await store.update_each("replies", replies, {"$set": {"recipient_id": stand_in}})
     # Keys of private threads hold the person's number, address or id: move those conversations to new keys.
