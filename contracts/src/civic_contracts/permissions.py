@@ -37,6 +37,13 @@ class StaffAction(StrEnum):
     SET_ABSENCE = "set_absence"  # not about one conversation; someone else's: a supervisor only
     FREEZE = "freeze"  # stop outbound on one account or every account
     UNFREEZE = "unfreeze"  # lifted when a second admin (not the one who asked) asks too
+    # Records management (`civic_contracts.records`): administrators only.
+    RECORDS_HOLD = "records_hold"
+    RECORDS_RELEASE_HOLD = "records_release_hold"
+    SUBJECT_ACCESS = "subject_access"
+    ERASE_PERSON = "erase_person"
+    FOI_EXPORT = "foi_export"
+    RETENTION_RUN = "retention_run"
 
 
 R = StaffRole
@@ -77,6 +84,8 @@ ACTIONS: dict[StaffAction, ActionRule] = {
     A.SET_ABSENCE: _rule(EVERYONE, STATUSES),
     A.FREEZE: _rule((R.ADMIN,), STATUSES),
     A.UNFREEZE: _rule((R.ADMIN,), STATUSES),
+    **{a: _rule((R.ADMIN,), STATUSES) for a in (A.RECORDS_HOLD, A.RECORDS_RELEASE_HOLD, A.SUBJECT_ACCESS, A.ERASE_PERSON,
+                                              A.FOI_EXPORT, A.RETENTION_RUN)},
 }
 
 

@@ -16,7 +16,7 @@ from civic_contracts.records import (
 from fastapi import APIRouter, Body, HTTPException, Path, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from inbox.api.actions import RESPONSES, IdempotencyKey, queue
+from inbox.api.actions import RESPONSES, IdempotencyKey, accepted
 from inbox.auth.deps import Admin
 
 router = APIRouter(prefix="/api/records", tags=["records"])
@@ -27,13 +27,13 @@ NO_STORE = {"Cache-Control": "no-store"}
 @router.post("/holds", status_code=202, responses=RESPONSES, summary="Place a legal hold (admins)")
 async def place_hold(request: Request, principal: Admin, body: Annotated[RecordsHoldCommand, Body()],
                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    return await queue(request, principal, None, body, idempotency_key)
+    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
 
 
 @router.post("/holds/release", status_code=202, responses=RESPONSES, summary="Release a legal hold (admins)")
 async def release_hold(request: Request, principal: Admin, body: Annotated[RecordsReleaseHoldCommand, Body()],
                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    return await queue(request, principal, None, body, idempotency_key)
+    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
 
 
 @router.get("/holds", summary="Legal holds in force (admins)")
@@ -46,13 +46,13 @@ async def holds(request: Request, principal: Admin) -> JSONResponse:
 @router.post("/subject-access", status_code=202, responses=RESPONSES, summary="Make a subject access bundle (admins)")
 async def subject_access(request: Request, principal: Admin, body: Annotated[SubjectAccessCommand, Body()],
                          idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    return await queue(request, principal, None, body, idempotency_key)
+    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
 
 
 @router.post("/erasure", status_code=202, responses=RESPONSES, summary="Erase a person (admins; refused under hold)")
 async def erasure(request: Request, principal: Admin, body: Annotated[ErasureCommand, Body()],
                   idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    return await queue(request, principal, None, body, idempotency_key)
+    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
 
 
 @router.post("/foi-export", status_code=202, responses=RESPONSES, summary="Make an FOI disclosure bundle (admins)")
@@ -60,13 +60,13 @@ async def foi_export(request: Request, principal: Admin, body: Annotated[FoiExpo
                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
     if body.since >= body.until:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "the period ends before it starts")
-    return await queue(request, principal, None, body, idempotency_key)
+    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
 
 
 @router.post("/retention", status_code=202, responses=RESPONSES, summary="Apply the retention schedule now (admins)")
 async def retention(request: Request, principal: Admin, body: Annotated[RetentionCommand, Body()],
                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    return await queue(request, principal, None, body, idempotency_key)
+    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
 
 
 @router.get("/exports/{export_id}", summary="A bundle as JSON (admins)")
