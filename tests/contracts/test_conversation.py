@@ -121,7 +121,9 @@ def test_the_permission_table_decides(role, departments, action, doc, expected) 
 def test_every_action_has_a_rule_and_the_role_table_matches_the_inbox_roles() -> None:
     assert set(table.ACTIONS) == set(StaffAction)
     assert [a for a in StaffAction if table.supervisor_only(a)] == [
-        "approve_reply", "reject_reply", "ban_author", "freeze", "unfreeze"]
+        "approve_reply", "reject_reply", "ban_author", "freeze", "unfreeze", "records_hold", "records_release_hold",
+        "subject_access", "erase_person", "foi_export", "retention_run"]
+    assert table.role_may("admin", "erase_person") and not table.role_may("supervisor", "subject_access")
     assert table.role_may("admin", "freeze") and not table.role_may("supervisor", "unfreeze")
     assert not table.role_may("department_staff", "hide_comment") and table.role_may("agent", "hide_comment")
     assert not table.role_may("admin", "no_such_action")

@@ -34,9 +34,7 @@ def report_window(start: str | None, end: str | None, by: str | None) -> tuple[d
 
 
 async def report_rows(request: Request, principal, since: datetime, until: datetime, by: str) -> list[reports.ReportRow]:
-    db = request.app.state.reader.conversations.database
-    query = {"$and": [{"first_message_at": {"$gte": since, "$lt": until}}, *({k: v} for k, v in principal.scope().items())]}
-    docs = [d async for d in db["conversations"].find(query, projection=dict.fromkeys(reports.FIELDS, True)).limit(200_000)]
+    docs = await request.app.state.records_management.conversations_started(since, until, principal.scope(), reports.FIELDS)
     return reports.compute(docs, by=by, now=datetime.now(UTC))
 
 
