@@ -130,6 +130,9 @@ def start(name: str, *, replicas: dict[str, int] | None = None, tracing: bool = 
            "CONNECTORS_MAILGUN_SIGNING_KEY": MAILGUN_SIGNING_KEY, "CONNECTORS_OPEN311_API_KEYS": f'["{OPEN311_API_KEY}"]',
            "CONNECTORS_POLL_INTERVAL_SECONDS": "0", "CONNECTORS_RETRY_SCAN_SECONDS": "0.5",
            "CONNECTORS_DEFAULT_BACKOFF_SECONDS": "1", "CONNECTORS_PUBLISH_TIMEOUT_SECONDS": "5",
+           # Every delivery comes from this one address and is retried through the faults: the per-address limits
+           # of the public forms (meant for the internet) would refuse it, so the suite raises them.
+           "CONNECTORS_OPEN311_POSTS_PER_ADDRESS": "100000", "CONNECTORS_WEBFORM_POSTS_PER_ADDRESS": "100000",
            "RESPONDER_JOB_INTERVAL_SECONDS": "5", "DEMO_AGENT_PASSWORD": "faults-agent-pw",
            "DEMO_SUPERVISOR_PASSWORD": "faults-supervisor-pw", "KAFKA_HEAP_OPTS": "-Xms256m -Xmx768m",
            **{f"{s.upper()}_REPLICAS": str(n) for s, n in replicas.items()}}
