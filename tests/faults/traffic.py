@@ -11,6 +11,7 @@ import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -36,6 +37,8 @@ class Delivery:
     body: bytes = b""
     params: dict[str, str] | None = None  # Twilio: signed per replica URL
     headers: dict[str, str] = field(default_factory=dict)
+    # Mailgun signs every delivery attempt afresh (new timestamp and token; a reused token is a replay, 403).
+    sign_again: Callable[[], bytes] | None = None
     accepted: bool = False
     attempts: int = 0
     statuses: list[str] = field(default_factory=list)
@@ -70,9 +73,13 @@ def make(run: str, i: int, rng: random.Random) -> Delivery:
                                          whatsapp=kind == "whatsapp", profile="Sam")
         return Delivery(tok, kind, "/webhooks/twilio", urlencode(params).encode(), params=params)
     if kind == "email":
-        fields = webhooks.mailgun_inbound(S.MAILBOX, f"resident{i}@example.org", "Sam Hughes", f"Report {i}", text,
-                                          S.MAILGUN_SIGNING_KEY, at=now, message_id=f"{rng.getrandbits(64):x}@mail.example.org")
-        return Delivery(tok, kind, "/webhooks/email", urlencode(fields).encode(),
+        message_id = f"{rng.getrandbits(64):x}@mail.example.org"
+
+        def signed() -> bytes:
+            return urlencode(webhooks.mailgun_inbound(S.MAILBOX, f"resident{i}@example.org", "Sam Hughes", f"Report {i}",
+                                                      text, S.MAILGUN_SIGNING_KEY, at=now, message_id=message_id)).encode()
+
+        return Delivery(tok, kind, "/webhooks/email", signed(), sign_again=signed,
                         headers={"Content-Type": "application/x-www-form-urlencoded"})
     fields = webhooks.open311_request("street_lighting", text, f"{i} High Street", S.OPEN311_API_KEY,
                                       email=f"resident{i}@example.org")
@@ -117,9 +124,10 @@ class Sender:
                 headers = d.headers
                 if d.params is not None:  # Twilio signs the URL it calls
                     headers = signing.twilio(url + d.path, d.params, S.TWILIO_AUTH_TOKEN)
+                body = d.sign_again() if d.sign_again is not None and d.attempts else d.body
                 d.attempts += 1
                 try:
-                    response = client.post(url + d.path, content=d.body, headers=headers)
+                    response = client.post(url + d.path, content=body, headers=headers)
                     d.statuses.append(str(response.status_code))
                     if response.status_code < 300:
                         d.accepted, d.accepted_at = True, time.monotonic()
