@@ -30,7 +30,7 @@ def test_a_killed_service_is_restarted_and_reported_and_nothing_else_stops(stack
 
 def test_a_service_that_keeps_dying_is_restarted_with_growing_backoff(stack: Stack) -> None:
     mark = len(stack.lines)
-    for n, backoff in ((1, 1), (2, 2)):
+    for backoff in (1, 2):  # the restart count carries on from earlier faults in this run; the backoff starts at 1
         pid = None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not (pid := stack.pid("responder")):
@@ -38,7 +38,7 @@ def test_a_service_that_keeps_dying_is_restarted_with_growing_backoff(stack: Sta
         assert pid
         os.kill(pid, signal.SIGKILL)
         stack.wait_line(rf"responder stopped \(killed by signal 9\) after \d+s; restarting it in {backoff}s "
-                        rf"\(restart {n};", after=mark)
+                        r"\(restart \d+;", after=mark)
         while stack.pid("responder") in (None, pid):
             time.sleep(0.1)
     stack.wait_healthy(["responder"])
