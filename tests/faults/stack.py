@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = int(os.environ.get("CIVIC_TEST_PORT_BASE") or 19092)
@@ -116,12 +117,25 @@ class Stack:
         return time.monotonic() - started
 
 
+def write_policy(local: Path) -> Path:
+    """The shipped policy without approval for replies out of hours: the suite runs at any hour, and a reply held
+    for a supervisor is never sent (that rule has its own tests). Written under the run's own folder."""
+    source = REPO / "services" / "responder" / "src" / "responder" / "policy" / "default.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["approval"] = {**data.get("approval", {}), "outside_business_hours": False, "out_of_hours_lock": False}
+    local.mkdir(parents=True, exist_ok=True)
+    path = local / "policy.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def start(name: str, *, replicas: dict[str, int] | None = None, tracing: bool = False, timeout: float = 420) -> Stack:
     """deploy/run.sh from empty data under .local/<name>-<base>; returns once it says it is running."""
     local = REPO / ".local" / f"{name}-{BASE}"
     shutil.rmtree(local, ignore_errors=True)
     replicas = replicas or {}
     p = ports()
+    policy = write_policy(local)
     env = {**os.environ, **{k: str(v) for k, v in p.items()}, "CIVIC_LOCAL_DIR": str(local),
            "CIVIC_CACHE_DIR": str(REPO / ".local" / "cache"), "CIVIC_RUN_TRAFFIC": "0",
            "CIVIC_RUN_TRACING": "1" if tracing else "0", "REPLICA_PORT_STEP": "5",
@@ -133,7 +147,7 @@ def start(name: str, *, replicas: dict[str, int] | None = None, tracing: bool = 
            # Every delivery comes from this one address and is retried through the faults: the per-address limits
            # of the public forms (meant for the internet) would refuse it, so the suite raises them.
            "CONNECTORS_OPEN311_POSTS_PER_ADDRESS": "100000", "CONNECTORS_WEBFORM_POSTS_PER_ADDRESS": "100000",
-           "RESPONDER_JOB_INTERVAL_SECONDS": "5", "DEMO_AGENT_PASSWORD": "faults-agent-pw",
+           "RESPONDER_JOB_INTERVAL_SECONDS": "5", "RESPONDER_POLICY_PATH": str(policy), "DEMO_AGENT_PASSWORD": "faults-agent-pw",
            "DEMO_SUPERVISOR_PASSWORD": "faults-supervisor-pw", "KAFKA_HEAP_OPTS": "-Xms256m -Xmx768m",
            **{f"{s.upper()}_REPLICAS": str(n) for s, n in replicas.items()}}
     for var in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI", "OTEL_EXPORTER_OTLP_ENDPOINT"):

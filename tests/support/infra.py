@@ -51,7 +51,7 @@ def _testcontainers() -> Iterator[Infra]:
 
 @contextmanager
 def _deploy_scripts() -> Iterator[Infra]:
-    local = REPO / ".local" / "test"
+    local = REPO / ".local" / (f"test-{_BASE}" if _BASE else "test")  # one folder per port base: side by side runs
     env = {**os.environ, **TEST_PORTS, "CIVIC_LOCAL_DIR": str(local), "CIVIC_CACHE_DIR": str(REPO / ".local" / "cache")}
     script = ["bash", str(REPO / "deploy" / "infra.sh")]
     already = subprocess.run([*script, "status"], env=env, capture_output=True).returncode == 0
