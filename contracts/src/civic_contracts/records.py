@@ -10,6 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Identifier = Annotated[str, Field(min_length=1, max_length=320)]
 People = Annotated[list[Identifier], Field(max_length=20, description="The person's identifiers.")]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
+# The collections of records management: responder writes them, the inbox reads them (admins only).
+HOLDS_COLLECTION = "legal_holds"
+EXPORTS_COLLECTION = "records_exports"
+RUNS_COLLECTION = "records_runs"
 # Fields holding a person's identifiers: never copied into the audit log (an erased person must not stay there).
 PERSONAL_FIELDS = ("person",)
 

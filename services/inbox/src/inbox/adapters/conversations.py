@@ -263,5 +263,12 @@ class ConversationStore:
     def scan_snippets(self) -> AsyncIterator[dict]:
         return aiter(self.messages.find(CITIZEN, projection=SNIPPET_FIELDS))
 
+    async def conversations_started(self, since, until, scope: Mapping, fields: tuple[str, ...]) -> list[dict]:
+        """Conversations that started in [since, until) within the person's scope, for the reports (a page
+        someone waits for; it reads the range, capped at 200,000)."""
+        query = {"$and": [{"first_message_at": {"$gte": since, "$lt": until}}, *({k: v} for k, v in scope.items())]}
+        found = self.conversations.find(query, projection=dict.fromkeys(fields, True)).limit(200_000)
+        return [d async for d in found]
+
     async def snippet_message(self, message_id: str) -> dict | None:
         return await self.messages.find_one({"_id": message_id}, projection=SNIPPET_FIELDS)

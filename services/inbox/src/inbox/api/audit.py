@@ -3,7 +3,6 @@ before and after. Read and export only (supervisors and admins); there is no way
 
 import csv
 import io
-import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Literal
@@ -13,6 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from inbox.auth.deps import Supervisor
 from inbox.schemas import AuditEntry, AuditPage
+from inbox.spreadsheet import safe_cell
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 CSV_FIELDS = ("id", "at", "actor_id", "actor_name", "actor_role", "action", "conversation_key", "account_id", "outcome",
@@ -76,19 +76,13 @@ async def _json(rows: AsyncIterator[dict]) -> AsyncIterator[str]:
     yield "\n]\n"
 
 
-def _cell(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str, sort_keys=True)
-    # A cell starting like a formula is prefixed, so a spreadsheet never runs it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 async def _csv(rows: AsyncIterator[dict]) -> AsyncIterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_FIELDS)
     async for doc in rows:
         e = entry(doc)
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([safe_cell(v) for v in (
             e.id, e.at.isoformat(), e.actor.get("user_id"), e.actor.get("name"), e.actor.get("role"), e.action,
             e.conversation_key or "", e.account_id or "", e.outcome, e.reason or "", e.before, e.after,
             e.command_id or "", e.details,

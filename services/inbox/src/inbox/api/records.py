@@ -3,6 +3,7 @@ retention job. Each action is a command on Kafka (answered 202; follow it for th
 refusal); responder carries it out and writes the audit log. Bundles are read back as JSON or as the
 printable page."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from civic_contracts.records import (
@@ -15,6 +16,7 @@ from civic_contracts.records import (
 )
 from fastapi import APIRouter, Body, HTTPException, Path, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel
 
 from inbox.api.actions import RESPONSES, IdempotencyKey, accepted
 from inbox.auth.deps import Admin
@@ -24,16 +26,31 @@ ExportId = Annotated[str, Path(max_length=100, pattern=r"^(sar|foi):[0-9a-f-]{36
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@router.post("/holds", status_code=202, responses=RESPONSES, summary="Place a legal hold (admins)")
-async def place_hold(request: Request, principal: Admin, body: Annotated[RecordsHoldCommand, Body()],
-                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
+def _periods_in_order(body: FoiExportCommand) -> None:
+    if body.since >= body.until:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "the period ends before it starts")
 
 
-@router.post("/holds/release", status_code=202, responses=RESPONSES, summary="Release a legal hold (admins)")
-async def release_hold(request: Request, principal: Admin, body: Annotated[RecordsReleaseHoldCommand, Body()],
-                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
+def _command_route(path: str, model: type[BaseModel], summary: str,
+                   check: Callable[[BaseModel], None] | None = None) -> None:
+    """POST `path`: an admin's records command, queued through the inbox's actions and answered 202."""
+
+    async def route(request: Request, principal: Admin, body: Annotated[model, Body()],
+                    idempotency_key: IdempotencyKey = None) -> JSONResponse:
+        if check is not None:
+            check(body)
+        return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
+
+    route.__name__ = "records_" + path.strip("/").replace("/", "_").replace("-", "_")
+    router.add_api_route(path, route, methods=["POST"], status_code=202, responses=RESPONSES, summary=summary)
+
+
+_command_route("/holds", RecordsHoldCommand, "Place a legal hold (admins)")
+_command_route("/holds/release", RecordsReleaseHoldCommand, "Release a legal hold (admins)")
+_command_route("/subject-access", SubjectAccessCommand, "Make a subject access bundle (admins)")
+_command_route("/erasure", ErasureCommand, "Erase a person (admins; refused under hold)")
+_command_route("/foi-export", FoiExportCommand, "Make an FOI disclosure bundle (admins)", _periods_in_order)
+_command_route("/retention", RetentionCommand, "Apply the retention schedule now (admins)")
 
 
 @router.get("/holds", summary="Legal holds in force (admins)")
@@ -41,32 +58,6 @@ async def holds(request: Request, principal: Admin) -> JSONResponse:
     found = await request.app.state.records_management.holds_in_force()
     items = [{"id": h["_id"], **{k: v for k, v in h.items() if k != "_id"}} for h in found]
     return JSONResponse(_jsonable(items), headers=NO_STORE)
-
-
-@router.post("/subject-access", status_code=202, responses=RESPONSES, summary="Make a subject access bundle (admins)")
-async def subject_access(request: Request, principal: Admin, body: Annotated[SubjectAccessCommand, Body()],
-                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
-
-
-@router.post("/erasure", status_code=202, responses=RESPONSES, summary="Erase a person (admins; refused under hold)")
-async def erasure(request: Request, principal: Admin, body: Annotated[ErasureCommand, Body()],
-                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
-
-
-@router.post("/foi-export", status_code=202, responses=RESPONSES, summary="Make an FOI disclosure bundle (admins)")
-async def foi_export(request: Request, principal: Admin, body: Annotated[FoiExportCommand, Body()],
-                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    if body.since >= body.until:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "the period ends before it starts")
-    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
-
-
-@router.post("/retention", status_code=202, responses=RESPONSES, summary="Apply the retention schedule now (admins)")
-async def retention(request: Request, principal: Admin, body: Annotated[RetentionCommand, Body()],
-                    idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    return accepted(await request.app.state.actions.staff_wide(principal, body, idempotency_key=idempotency_key))
 
 
 @router.get("/exports/{export_id}", summary="A bundle as JSON (admins)")

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
 
+from inbox.spreadsheet import safe_cell
 from inbox.web import charts, labels, render, reports
 from inbox.web.i18n import _
 from inbox.web.session import WebPrincipal
@@ -34,7 +35,7 @@ def report_window(start: str | None, end: str | None, by: str | None) -> tuple[d
 
 
 async def report_rows(request: Request, principal, since: datetime, until: datetime, by: str) -> list[reports.ReportRow]:
-    docs = await request.app.state.records_management.conversations_started(since, until, principal.scope(), reports.FIELDS)
+    docs = await request.app.state.store.conversations_started(since, until, principal.scope(), reports.FIELDS)
     return reports.compute(docs, by=by, now=datetime.now(UTC))
 
 
@@ -64,13 +65,9 @@ async def reports_csv(request: Request, principal: WebPrincipal) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in reports.csv_rows(rows):
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     name = f"civic-inbox-report-{by}-{since.date()}-{(until - timedelta(days=1)).date()}.csv"
     return StreamingResponse(iter([buffer.getvalue()]), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
-def _cell(value) -> str:
-    text = str(value)
-    # A cell starting like a formula is prefixed, so a spreadsheet never runs it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

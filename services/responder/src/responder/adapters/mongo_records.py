@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 
 from civic_contracts.conversation import FINISHED
+from civic_contracts.records import EXPORTS_COLLECTION, HOLDS_COLLECTION, RUNS_COLLECTION
 from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
@@ -23,9 +24,9 @@ MESSAGE_FIELDS = {"raw_payload": False}
 class RecordsStore:
     def __init__(self, client: AsyncMongoClient, database: str) -> None:
         self.db = client[database]
-        self.holds = self.db["legal_holds"]
-        self.runs = self.db["records_runs"]
-        self.exports = self.db["records_exports"]
+        self.holds = self.db[HOLDS_COLLECTION]
+        self.runs = self.db[RUNS_COLLECTION]
+        self.exports = self.db[EXPORTS_COLLECTION]
         self.messages = self.db["messages"]
         self.conversations = self.db["conversations"]
         self.evidence = self.db["evidence"]

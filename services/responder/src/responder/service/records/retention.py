@@ -5,6 +5,8 @@ and records what it did (a run document and one audit entry). Run daily by respo
 import uuid
 from datetime import datetime
 
+from civic_contracts.records import EXPORTS_COLLECTION
+
 from responder.adapters.mongo_records import RecordsStore
 from responder.domain.records import Hold, RetentionSchedule
 from responder.service.records.audit import records_audit
@@ -52,7 +54,7 @@ async def run(store: RecordsStore, schedule: RetentionSchedule, *, now: datetime
     # Evidence of abuse, the audit log and export bundles.
     await _by_age(store, holds, "evidence", "captured_at", cut["evidence"], counts, held, dry_run, change=None)
     await _by_age(store, [], "audit", "at", cut["audit"], counts, held, dry_run, change=None)
-    await _by_age(store, [], "records_exports", "made_at", cut["exports"], counts, held, dry_run, change=None)
+    await _by_age(store, [], EXPORTS_COLLECTION, "made_at", cut["exports"], counts, held, dry_run, change=None)
 
     record = {"_id": f"retention:{uuid.uuid4()}", "kind": "retention", "dry_run": dry_run, "started_at": now,
               "schedule": schedule.model_dump(), "due" if dry_run else "done": counts, "kept_under_hold": held,
