@@ -1,7 +1,7 @@
 """The outbound runtime: carries out each `OutboundCommand` once and reports how it went.
 
 1. The command id is claimed in the outbox (unique `_id`); a second delivery of the same command finds it
-   there and does nothing but make sure its status was published.
+   there and does nothing but make sure its status was published (one still in flight here is left to it).
 2. While the account is paused by a rate limit, the command waits; nothing is sent (calling a throttled
    platform only extends the block).
 3. The platform module sends it (or refuses it: closed messaging window, unsupported action).
@@ -53,9 +53,22 @@ class Sender:
         self.publisher = publisher
         self.health = health
         self.platforms = platforms or PLATFORMS
+        self.in_flight: set[str] = set()  # commands this process is carrying out right now
 
     async def handle(self, command: OutboundCommand) -> None:
         """One command from Kafka. Raises only when storage or Kafka fail (the consumer retries it)."""
+        if command.id in self.in_flight:
+            # Delivered again while this process is still on it: that delivery sends and publishes the status
+            # (or raises, and the consumer retries it), so this one would only publish the status twice.
+            log.info("outbound: command %s is already being carried out here", command.id)
+            return
+        self.in_flight.add(command.id)
+        try:
+            await self._handle(command)
+        finally:
+            self.in_flight.discard(command.id)
+
+    async def _handle(self, command: OutboundCommand) -> None:
         if self.ctx.settings.outbound_only_own_accounts and not serves(self.ctx.settings, command, self.ctx.tokens):
             log.debug("outbound: %s is for %s account %s, served elsewhere", command.id, command.channel.value,
                       command.account_id)
