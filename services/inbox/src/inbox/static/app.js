@@ -65,6 +65,9 @@
     });
   }
 
+  /* Texts the script writes, in the page's language (the page carries them as data-t-* attributes). */
+  function say(name, english) { return document.body.getAttribute("data-t-" + name) || english; }
+
   /* ---- Fetch helpers ---- */
   function signedOut() { window.location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search)); }
   function getHTML(url) {
@@ -79,13 +82,14 @@
     if (!list) return;
     var params = list.getAttribute("data-list-params") || "?";
     var url = "/inbox/row" + params + (params.length > 1 ? "&" : "") + "key=" + encodeURIComponent(key);
+    function rowOf() { return $all("li.row", list).filter(function (li) { return li.getAttribute("data-key") === key; })[0]; }
     getHTML(url).then(function (r) {
-      var existing = $all("li.row", list).filter(function (li) { return li.getAttribute("data-key") === key; })[0];
+      var existing = rowOf();
       if (r.status === 204) {
         if (existing && !existing.classList.contains("row-stale")) {
           existing.classList.add("row-stale");
           var note = document.createElement("span");
-          note.className = "badge badge-stale"; note.textContent = "No longer in this view";
+          note.className = "badge badge-stale"; note.textContent = say("stale", "No longer in this view");
           var tags = $(".row-tags", existing); if (tags) tags.appendChild(note);
         }
         return null;
@@ -95,6 +99,7 @@
         var fresh = doc.querySelector("li.row");
         if (!fresh) return;
         fresh = document.importNode(fresh, true);
+        existing = rowOf();  /* looked up again: another event's answer for this key may have added the row meanwhile */
         if (existing) {
           var hadFocus = existing.contains(document.activeElement);
           existing.replaceWith(fresh);
@@ -102,7 +107,7 @@
         } else if (list.getAttribute("data-page") === "1") {
           fresh.classList.add("row-new");
           list.insertBefore(fresh, list.firstChild);
-          announce("New conversation: " + (summary || ""));
+          announce(say("new", "New conversation") + ": " + (summary || ""));
         }
       });
     }).catch(function () {});
@@ -161,10 +166,10 @@
     var indicator = $("#live-indicator");
     var source = new EventSource("/live/events?after=" + encodeURIComponent(body.getAttribute("data-live-after")));
     source.addEventListener("open", function () {
-      if (indicator) { indicator.hidden = false; indicator.classList.remove("offline"); $(".text", indicator).textContent = "Live"; }
+      if (indicator) { indicator.hidden = false; indicator.classList.remove("offline"); $(".text", indicator).textContent = say("live", "Live"); }
     });
     source.addEventListener("error", function () {
-      if (indicator) { indicator.classList.add("offline"); $(".text", indicator).textContent = "Reconnecting"; }
+      if (indicator) { indicator.classList.add("offline"); $(".text", indicator).textContent = say("reconnecting", "Reconnecting"); }
     });
     source.addEventListener("signed-out", function () { source.close(); signedOut(); });
     source.addEventListener("conversation", function (e) {
