@@ -38,6 +38,7 @@ import figures  # noqa: E402
 import history  # noqa: E402
 import kafka_tools  # noqa: E402
 import store_rates  # noqa: E402
+from cpu import Meter, infra_pids  # noqa: E402
 from load import Watcher, closed_loop, open_loop, webhooks  # noqa: E402
 from pymongo import AsyncMongoClient  # noqa: E402
 from stack import Ports, Stack  # noqa: E402
@@ -103,13 +104,17 @@ async def limits(stack: Stack, args: argparse.Namespace, record_size: int) -> di
 async def run_phase(name: str, stack: Stack, watcher: Watcher, args: argparse.Namespace, *, size: int, count: int,
                     threads: list[str], rate: float | None) -> figures.Phase:
     hooks = webhooks(count, stack.app_secret, threads=threads, reply_share=args.reply_share, seed=len(threads))
+    meter = Meter({**stack.pids(), **infra_pids(stack.local), "load generator": os.getpid()})
+    meter.start()
     if rate is None:
         sent = await closed_loop(stack.ports.connectors, hooks, concurrency=args.concurrency)
     else:
         sent = await open_loop(stack.ports.connectors, hooks, rate=rate)
     await watcher.wait_for([h.message_id for h in hooks], timeout=args.drain_timeout, idle=args.idle_timeout)
-    result = figures.phase(name, size, sent, watcher.routed, offered_rate=rate)
+    result = figures.phase(name, size, sent, watcher.routed, offered_rate=rate, cpu_seconds=meter.stop())
     print("  " + result.line(), flush=True)
+    if result.cpu_line():
+        print("  " + result.cpu_line(), flush=True)
     return result
 
 

@@ -1,6 +1,6 @@
 """The MongoDB-wire store alone (FerretDB on SQLite or on PostgreSQL, or MongoDB): raw bulk-insert rate, a read
 by `_id`, and the queries the message path made before issue 10, on an empty database and after preloading
-history in responder's shape. Reported, never asserted.
+history in responder's shape, with the indexes responder creates. Reported, never asserted.
 
     MONGODB_URI=mongodb://127.0.0.1:27017 python benchmarks/bench_store.py --history 0,10000,100000
 
@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import history  # noqa: E402
 import store_rates  # noqa: E402
 from pymongo import AsyncMongoClient  # noqa: E402
+from responder.adapters.mongo import ConversationStore  # noqa: E402
 
 
 async def main(argv: list[str] | None = None) -> int:
@@ -39,6 +40,7 @@ async def main(argv: list[str] | None = None) -> int:
         raw = await store_rates.raw_insert_rate(client, database, documents=args.raw_insert)
         print(f"raw bulk insert: {raw:,.0f} documents/s ({args.raw_insert:,} message documents, insert_many of "
               f"{history.BATCH}, unordered)")
+        await ConversationStore(client, database).ensure_indexes()  # the indexes responder creates
         loaded, threads = 0, []
         for size in sorted({int(h) for h in args.history.split(",")}):
             if size > loaded:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from load import Sent
@@ -26,6 +26,7 @@ class Phase:
     p99: float
     offered_rate: float | None = None  # per second, for an open-loop phase
     seconds: float = 0.0
+    cpu_ms_per_message: dict[str, float] = field(default_factory=dict)  # per process, per routed message
 
     def line(self) -> str:
         rate = f"{self.offered_rate:7.1f}/s offered" if self.offered_rate else "  as fast as accepted"
@@ -33,6 +34,14 @@ class Phase:
         return (f"{self.name:26s} history {self.history:>7,}  {rate}  accept {self.accept_rate:8.1f}/s  "
                 f"end-to-end {self.throughput:7.1f}/s  p50 {fmt(self.p50)}  p95 {fmt(self.p95)}  p99 {fmt(self.p99)}"
                 f"  [{self.routed}/{self.offered} routed, {self.rejected} rejected]{missing}")
+
+    def cpu_line(self) -> str:
+        if not self.cpu_ms_per_message:
+            return ""
+        parts = ", ".join(f"{name} {ms:.2f}" for name, ms in self.cpu_ms_per_message.items())
+        total = sum(ms for name, ms in self.cpu_ms_per_message.items() if name != "load generator")
+        return (f"{'':26s} CPU ms per routed message: {parts}; system total {total:.2f} ms "
+                f"(so 2 idle cores would carry about {2000 / total:,.0f}/s)" if total else "")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,7 +61,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def phase(name: str, history: int, sent: dict[str, Sent], routed: dict[str, float], *,
-          offered_rate: float | None = None) -> Phase:
+          offered_rate: float | None = None, cpu_seconds: dict[str, float] | None = None) -> Phase:
     accepted = [s for s in sent.values() if 200 <= s.status < 300]
     start = min(s.due for s in sent.values())
     answered = max(s.answered for s in sent.values())
@@ -63,7 +72,8 @@ def phase(name: str, history: int, sent: dict[str, Sent], routed: dict[str, floa
         routed=len(latencies), accept_rate=len(accepted) / max(answered - start, 1e-9),
         throughput=len(latencies) / max(last - start, 1e-9) if latencies else 0.0,
         p50=percentile(latencies, 50), p95=percentile(latencies, 95), p99=percentile(latencies, 99),
-        offered_rate=offered_rate, seconds=last - start)
+        offered_rate=offered_rate, seconds=last - start,
+        cpu_ms_per_message={k: 1000 * v / len(latencies) for k, v in (cpu_seconds or {}).items()} if latencies else {})
 
 
 def median(values: list[float]) -> float:

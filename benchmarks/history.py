@@ -6,7 +6,8 @@ Each message goes through the contracts (`InboundMessage`, `TriageResult`) and r
 (`routing_update`, the SLA plan), then is stored as `ConversationStore.store_message` and `store_triage` store
 it (`responder/adapters/mongo.py`): the message document is the message without `id`, with `counted`, its
 triage result and `intake_done`; the conversation document is keyed by the conversation key, with the routing
-fields, a status and the SLA clocks. Most of a year's conversations are finished; some are open."""
+fields, a status and the SLA clocks, checked against the contract `StoredConversation`. Most of a year's
+conversations are finished; some are open."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from civic_contracts import Author, Channel, InboundMessage, MessageKind, TriageResult
+from civic_contracts.conversation import StoredConversation
 from pymongo import AsyncMongoClient
 from responder.config import load_policy
 from responder.domain import sla
@@ -89,7 +91,7 @@ def conversation_document(messages: list[InboundMessage], results: list[TriageRe
         doc["sla"]["resolution"]["met_at"] = doc["resolved_at"]
     if status == "closed":
         doc["closed_at"] = last.sent_at + timedelta(days=8)
-    return doc
+    return StoredConversation.from_document(doc).to_document()  # the contract's shape, checked
 
 
 def _triage(message: InboundMessage, department: str, rng: random.Random) -> TriageResult:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from civic_contracts import Author, Channel, InboundMessage, MessageKind
+from civic_contracts.conversation import ConversationStatus, StoredConversation
 from pymongo import AsyncMongoClient
 from responder.adapters.mongo import ConversationStore
 
@@ -36,7 +37,9 @@ async def test_preloaded_history_reads_back_through_responders_store(store):
 
     key = f"facebook:{history.PAGE_ID}:{loaded.facebook_threads[3]}"
     conversation = await conversations.get(key)
-    assert conversation["status"] in ("new", "closed")
+    typed = StoredConversation.from_document(conversation)
+    assert typed.id == key and typed.status in (ConversationStatus.NEW, ConversationStatus.CLOSED)
+    assert typed.sla and typed.sla.first_response and typed.sla.first_response.due
     assert conversation["channel"] == "facebook" and conversation["account_id"] == history.PAGE_ID
     assert conversation["message_count"] == await client[name]["messages"].count_documents({"conversation_key": key})
     assert await client[name]["conversations"].count_documents({}) == 12

@@ -91,7 +91,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def serve(app, *, host: str, port: int, name: str, deadline_seconds: float | None = None,
-          internal: tuple[str, int] | None = None) -> None:
+          internal: tuple[str, int] | None = None, access_log: bool = True) -> None:
     """Serve `app` until SIGTERM/SIGINT; open connections (server-sent event streams among them) get a third of
     the deadline to finish, the lifespan shutdown the rest, and the process exits by the deadline regardless.
 
@@ -100,7 +100,7 @@ def serve(app, *, host: str, port: int, name: str, deadline_seconds: float | Non
     believe about the client's address is `http_edge.client_address`'s decision (configured trusted proxies)."""
     deadline = deadline_seconds if deadline_seconds is not None else stop_deadline_seconds()
     config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=max(1, int(deadline / 3)),
-                            proxy_headers=False, server_header=False)
+                            proxy_headers=False, server_header=False, access_log=access_log)
     server = DeadlineServer(config, name=name, deadline_seconds=deadline)
     if internal is None or tuple(internal) == (host, port):
         server.run()

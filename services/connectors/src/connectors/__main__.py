@@ -13,7 +13,7 @@ def main() -> None:
     settings = load_settings()
     # Platforms and citizens reach `port`; metrics, channel health and the API description only `internal_port`.
     serve(create_app(settings), host=settings.host, port=settings.port, name="connectors",
-          internal=(settings.internal_host, settings.internal_port))
+          internal=(settings.internal_host, settings.internal_port), access_log=settings.access_log)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         default=5.0,
         description="How long a webhook waits for Kafka to acknowledge before answering 503 so the platform retries.",
     )
+    access_log: bool = Field(
+        default=False,
+        description="Log a line per HTTP request (uvicorn's access log). Off by default: at thousands of webhooks a "
+        "second it costs a noticeable share of the process, and failures are logged with their reason anyway.",
+    )
     public_base_url: str | None = Field(
         default=None,
         description="Public base URL the platforms call (e.g. `https://inbox.example.gov.uk`), used to rebuild the URL "
