@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from civic_contracts import Author, Channel, InboundMessage, MessageKind, TriageResult
 from civic_contracts.conversation import StoredConversation
 from pymongo import AsyncMongoClient
+from responder.adapters.mongo_counters import Counters
 from responder.config import load_policy
 from responder.domain import sla
 from responder.domain.calendar import BusinessCalendar
@@ -76,7 +77,7 @@ def conversation_document(messages: list[InboundMessage], results: list[TriageRe
     doc: dict = {"_id": first.conversation_key, "status": status, "author": first.author.model_dump(),
                  "channel": first.channel.value, "account_id": first.account_id, "kind": first.kind.value,
                  "first_message_at": first.sent_at, "last_message_at": last.sent_at, "message_count": len(messages),
-                 "rev": 2 * len(messages)}
+                 "last_inbound_id": last.id, "last_inbound_at": last.sent_at, "rev": 2 * len(messages)}
     for result in results:
         doc.update(routing_update(doc, result))
     doc["sla"] = sla.plan(policy=policy, calendar=calendar, start=first.sent_at, department=doc.get("department"),
@@ -141,8 +142,10 @@ def generate(conversations: int, messages: int, *, seed: int = 42, now: datetime
 
 async def preload(client: AsyncMongoClient, database: str, *, conversations: int, messages: int, seed: int = 42,
                   statuses: list[str] | None = None, first: int = 0) -> Preloaded:
-    """Bulk-insert the history (unordered `insert_many` of 1,000 documents at a time)."""
+    """Bulk-insert the history (unordered `insert_many` of 1,000 documents at a time), and move responder's
+    counters (agents' loads, department queues) by what it adds, through responder's own `Counters`."""
     db = client[database]
+    counters = Counters(client, database)
     started = time.perf_counter()
     conv_batch: list[dict] = []
     msg_batch: list[dict] = []
@@ -150,6 +153,7 @@ async def preload(client: AsyncMongoClient, database: str, *, conversations: int
     written = 0
     for conversation, docs, thread in generate(conversations, messages, seed=seed, statuses=statuses, first=first):
         conv_batch.append(conversation)
+        counters.changed(None, conversation)
         msg_batch.extend(docs)
         if thread is not None:
             threads.append(thread)
@@ -165,4 +169,5 @@ async def preload(client: AsyncMongoClient, database: str, *, conversations: int
         written += len(msg_batch)
     if conv_batch:
         await db["conversations"].insert_many(conv_batch, ordered=False)
+    await counters.flush()
     return Preloaded(conversations, written, time.perf_counter() - started, threads)

@@ -45,6 +45,10 @@ async def test_preloaded_history_reads_back_through_responders_store(store):
     assert await client[name]["conversations"].count_documents({}) == 12
     assert conversation["department"] and conversation["urgency"] in ("normal", "high", "critical")
     assert conversation["sla"]["first_response"]["due"] > conversation["first_message_at"]
+    assert conversation["last_inbound_id"] == (await conversations.last_inbound(key))["_id"]
+    open_ones = [c async for c in client[name]["conversations"].find({"status": "new"})]
+    counted = {d["_id"]: d["n"] async for d in client[name]["counts"].find({})}
+    assert sum(counted.values()) == len(open_ones) and all(n > 0 for n in counted.values())
     newest = await conversations.last_inbound(key)
     assert newest["conversation_key"] == key and newest["intake_done"] is True
     assert newest["sent_at"] == conversation["last_message_at"]
