@@ -15,6 +15,8 @@ from civic_contracts.outbound import ChannelHealth, ReplyStatus
 from civic_contracts.topics import CHANNEL_HEALTH, DEAD_LETTER, MESSAGE_RECEIVED, REPLY_STATUS
 from civic_eventing import BrokerKeeper, dead_letter
 
+from connectors.trace_ids import with_trace_id
+
 Send = Coroutine[Any, Any, Any]  # `broker.publish(..., no_confirm=True)`: hands the record over, returns its ack
 
 
@@ -48,6 +50,7 @@ class Publisher:
 
     async def messages(self, messages: Sequence[InboundMessage]) -> None:
         broker = self.keeper.broker
+        messages = with_trace_id(messages)
         await self._publish(
             *(
                 # The message id doubles as the correlation id (stable, and no random id to draw per record).
