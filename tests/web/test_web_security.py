@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.integration]
 @asynccontextmanager
 async def signed_in(web_url: str, system: System, user: str) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
     """An HTTP client with `user`'s session cookie, and the page's CSRF token."""
-    async with httpx.AsyncClient(base_url=web_url, follow_redirects=False, timeout=20) as client:
+    async with httpx.AsyncClient(base_url=web_url, follow_redirects=False, timeout=30) as client:
         response = await client.post("/api/auth/login", json={"username": user, "password": system.passwords[user]})
         response.raise_for_status()
         page = await client.get("/inbox")
@@ -26,7 +26,7 @@ async def signed_in(web_url: str, system: System, user: str) -> AsyncIterator[tu
 
 
 async def test_pages_send_people_to_sign_in(web_url) -> None:
-    async with httpx.AsyncClient(base_url=web_url) as client:
+    async with httpx.AsyncClient(base_url=web_url, timeout=30) as client:
         response = await client.get("/inbox?view=mine")
         assert response.status_code == 303
         assert response.headers["location"] == "/login?next=/inbox%3Fview%3Dmine"
@@ -34,7 +34,7 @@ async def test_pages_send_people_to_sign_in(web_url) -> None:
 
 
 async def test_sign_in_form_needs_its_token_and_sets_a_safe_cookie(web_url, system: System) -> None:
-    async with httpx.AsyncClient(base_url=web_url) as client:
+    async with httpx.AsyncClient(base_url=web_url, timeout=30) as client:
         form = await client.get("/login")
         assert form.status_code == 200
         token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
@@ -46,14 +46,14 @@ async def test_sign_in_form_needs_its_token_and_sets_a_safe_cookie(web_url, syst
         assert good.status_code == 303 and good.headers["location"] == "/inbox"
         session = next(c for c in good.headers.get_list("set-cookie") if c.startswith("civic_session="))
         assert "HttpOnly" in session and "samesite=lax" in session.lower() and "Path=/" in session
-    async with httpx.AsyncClient(base_url=web_url) as client:
+    async with httpx.AsyncClient(base_url=web_url, timeout=30) as client:
         token = re.search(r'name="csrf_token" value="([^"]+)"', (await client.get("/login")).text).group(1)
         offsite = await client.post("/login", data=fields | {"csrf_token": token, "next": "//evil.example/"})
         assert offsite.status_code == 303 and offsite.headers["location"] == "/inbox"
 
 
 async def test_sign_in_is_rate_limited(web_url, system: System) -> None:
-    async with httpx.AsyncClient(base_url=web_url) as client:
+    async with httpx.AsyncClient(base_url=web_url, timeout=30) as client:
         token = re.search(r'name="csrf_token" value="([^"]+)"', (await client.get("/login")).text).group(1)
         codes = []
         for _ in range(7):
