@@ -71,12 +71,13 @@ class World:
         return message
 
     async def triage(self, message: InboundMessage, *, department: str = "highways", urgency: str = "normal",
-                     abuse: str = "none", language: str = "en", needs_review: bool = False) -> dict:
+                     abuse: str = "none", language: str = "en", needs_review: bool = False,
+                     intent: dict | None = None) -> dict:
         await intake.on_triage(self.r, TriageResult(
             message_id=message.id, conversation_key=message.conversation_key, department=department, urgency=urgency,
             sentiment={"label": "neutral", "score": 0.0}, abuse=abuse, language=language, confidence=0.9,
             needs_review=needs_review, explanation={"summary": "test"}, classifier_version="test-1",
-            classified_at=self.clock.now,
+            classified_at=self.clock.now, intent=intent,
         ))
         return await self.r.conversations.get(message.conversation_key)
 

@@ -70,6 +70,17 @@ HIGHWAYS = Principal(user_id="h1", name="H", role="department_staff", department
     ("all", conversation(department="highways"), HIGHWAYS, True),
     ("all", conversation(department="waste"), HIGHWAYS, False),
     ("my_departments", conversation(department="highways"), HIGHWAYS, True),
+    # Not a request: a view of its own, in none of the queues' views.
+    ("not_a_request", conversation(not_a_request="thanks"), AGENT, True),
+    ("not_a_request", conversation(), AGENT, False),
+    ("not_a_request", conversation(not_a_request="thanks", status="closed"), AGENT, False),
+    ("not_a_request", conversation(not_a_request="thanks", department="waste"), HIGHWAYS, False),
+    ("all", conversation(not_a_request="thanks"), AGENT, False),
+    ("unassigned", conversation(not_a_request="news"), AGENT, False),
+    ("my_departments", conversation(department="highways", not_a_request="news"), HIGHWAYS, False),
+    ("needs_review", conversation(needs_review=True, not_a_request="spam"), AGENT, False),
+    ("mine", conversation(assignee="a1", not_a_request="thanks"), AGENT, True),
+    ("abusive", conversation(abuse="hate", not_a_request="opinion"), AGENT, True),
 ])
 def test_saved_views_in_memory(view, doc, principal, expected) -> None:
     query = queries.list_query(principal, view=view, filters={}, now=NOW)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from inbox.web import dashboard, i18n, labels, render, reports
+from inbox.web import dashboard, i18n, labels, queries, render, reports
 from support.system import System
 from test_browser_pages import axe_violations
 from web_support import arrive, messenger
@@ -27,11 +27,12 @@ def texts_the_pages_say() -> set[str]:
     for module in (INBOX / "web").glob("*.py"):
         found.update(re.findall(r'\b_\("([^"]+)"\)', module.read_text(encoding="utf-8")))
     for table in (labels.DEPARTMENTS, labels.CHANNELS, labels.STATUSES, labels.URGENCIES, labels.SENTIMENTS,
-                  labels.ABUSE, labels.KINDS, labels.ROLES):
+                  labels.ABUSE, labels.KINDS, labels.ROLES, labels.NOT_A_REQUEST, labels.CLOSE_REASONS):
         found.update(table.values())
     found.update(render.FLASH.values())
     found.update(h for _f, h in reports.DIMENSIONS.values())
     found.update(c for _k, c in dashboard.CLOCKS)
+    found.update(v.title for v in queries.VIEWS)
     return found
 
 

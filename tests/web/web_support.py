@@ -59,18 +59,19 @@ def dump(value) -> str:
 
 async def stored(system: System, *, department: str, text: str = "A message", abuse: str = "none",
                  channel: str = "messenger", kind: str = "private_message", pii: list[dict] | None = None,
-                 **fields) -> str:
+                 account: str = "test", **fields) -> str:
     """A conversation written straight into the session's database, as responder would store it (for tests
-    of what the pages show and to whom, without waiting for the pipeline)."""
+    of what the pages show and to whom, without waiting for the pipeline). On `account` "test" responder does not
+    act on it (not one of its accounts); on the session's Page (`page_id(system)`) it carries out commands."""
     from datetime import UTC, datetime
 
     from civic_contracts import TriageResult
 
     db = system.apps["inbox"].state.store.db
-    key = f"{channel}:test:{uuid.uuid4().hex[:12]}"
+    key = f"{channel}:{account}:{uuid.uuid4().hex[:12]}"
     now = datetime.now(UTC)
     await db["conversations"].insert_one({
-        "_id": key, "channel": channel, "account_id": "test", "kind": kind, "status": "new",
+        "_id": key, "channel": channel, "account_id": account, "kind": kind, "status": "new",
         "department": department, "urgency": "normal", "urgency_rank": 0, "sentiment": "neutral", "abuse": abuse,
         "language": "en", "author": {"platform_id": uuid.uuid4().hex[:8], "name": "Jo Test"}, "first_message_at": now,
         "last_message_at": now, "message_count": 1, "rev": 1, **fields})

@@ -175,6 +175,12 @@ class ResolveCommand(BaseModel):
     note: str | None = Field(default=None, max_length=2000, description="Outcome, for the record.")
 
 
+class CloseReason(StrEnum):
+    """Why a conversation was closed, when it is one of the known reasons."""
+
+    NO_REPLY_NEEDED = "no_reply_needed"
+
+
 class CloseCommand(BaseModel):
     """Nothing more is done on the conversation."""
 
@@ -182,6 +188,8 @@ class CloseCommand(BaseModel):
 
     action: Literal["close"] = Field(default="close", description="Discriminator.")
     note: str | None = Field(default=None, max_length=2000, description="Why, for the record.")
+    reason: CloseReason | None = Field(default=None, description="`no_reply_needed`: nothing to answer (thanks, "
+                                       "news, a conversation between others); kept on the conversation (v1 additive).")
 
 
 class ReplyingCommand(BaseModel):

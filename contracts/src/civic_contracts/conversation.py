@@ -15,7 +15,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from civic_contracts.common import Channel, MessageKind
 from civic_contracts.inbound import Author
-from civic_contracts.triage import AbuseLabel, SentimentLabel, Urgency
+from civic_contracts.triage import AbuseLabel, IntentKind, SentimentLabel, Urgency
 
 
 class ConversationStatus(StrEnum):
@@ -143,6 +143,14 @@ class StoredConversation(Stored):
     triage_confidence: float | None = Field(default=None, description="Confidence of the newest triage decision.")
     needs_review: bool = Field(default=False, description="Triage asked for a person to check the routing.")
     abuse: AbuseLabel | None = Field(default=None, description="Abuse label (remembered once seen).")
+    intent: IntentKind | None = Field(default=None, description="What the conversation asks of the organisation, from "
+                                      "its triaged messages: request, question, emergency or not_actionable.")
+    not_a_request: str | None = Field(default=None, description="Set while nothing in it asks for action: triage's "
+                                      "reason (thanks, praise, opinion, news, conversation, spam, empty). Such a "
+                                      "conversation is in no department's queue, has no SLA clocks and is never "
+                                      "assigned automatically; a later message that is a request clears it.")
+    work_since: datetime | None = Field(default=None, description="When it became work after being not a request "
+                                        "(its SLA clocks start there).")
     rerouted: bool = Field(default=False, description="A person re-routed it: triage no longer moves it.")
     rerouted_by: StaffRef | None = Field(default=None, description="Who re-routed it.")
     rerouted_at: datetime | None = Field(default=None, description="When it was re-routed.")
@@ -161,6 +169,8 @@ class StoredConversation(Stored):
     reopened_from: ConversationStatus | None = Field(default=None, description="The status it was reopened from.")
     resolved_at: datetime | None = Field(default=None, description="When it was resolved.")
     closed_at: datetime | None = Field(default=None, description="When it was closed.")
+    closed_reason: str | None = Field(default=None, description="Why it was closed, when the person said "
+                                      "(`no_reply_needed`); cleared when it is closed again without one.")
     routing_blocked: bool = Field(default=False, description="The author is banned: not routed to people.")
     author_abuse_count: int = Field(default=0, description="Abusive messages by this author on this channel.")
     duty_alerts: dict[str, datetime] = Field(default_factory=dict, description="Duty alerts raised, by reason, and when.")

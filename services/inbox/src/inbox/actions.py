@@ -5,6 +5,7 @@ Responder carries it out, checks again, and writes the audit entry. A refusal ra
 the status the API answers (403 not allowed, 404 no such conversation or reply, 409 not in this state or
 someone else is replying, 503 not queued); an `idempotency_key` makes a retried request the same command."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -154,6 +155,21 @@ class Actions:
     async def close(self, principal: Principal, key: str, body: CloseCommand | None = None, *,
                     idempotency_key: str | None = None) -> str:
         return await self._simple(principal, key, "close", body or CloseCommand(), idempotency_key)
+
+    async def close_many(self, principal: Principal, keys: list[str], body: CloseCommand, *,
+                         batch: str) -> tuple[dict[str, str], dict[str, tuple[int, str]]]:
+        """`close` for each conversation of `keys` (a bulk "no reply needed"): each checked and queued on its own,
+        as one click on each row would be; `batch` makes a retried request the same commands. Returns
+        {key: command id} queued and {key: (status, why)} refused."""
+        queued: dict[str, str] = {}
+        refused: dict[str, tuple[int, str]] = {}
+        for key in dict.fromkeys(keys):
+            try:
+                one = hashlib.sha256(key.encode()).hexdigest()[:32]
+                queued[key] = await self.close(principal, key, body, idempotency_key=f"bulk:{batch[:100]}:{one}")
+            except HTTPException as exc:
+                refused[key] = (exc.status_code, str(exc.detail))
+        return queued, refused
 
     async def replying(self, principal: Principal, key: str, body: ReplyingCommand | None = None, *,
                        idempotency_key: str | None = None) -> str:

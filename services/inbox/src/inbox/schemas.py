@@ -1,9 +1,11 @@
 """What the inbox API returns: conversations with their messages and triage."""
 
 from datetime import datetime
+from typing import Annotated
 
 from civic_contracts import Attachment, Author, MessageKind, ReplyState, StoredConversation, TriageResult
-from pydantic import BaseModel, ConfigDict, Field
+from civic_contracts.commands import CloseReason
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 
 class MessageView(BaseModel):
@@ -168,3 +170,31 @@ class AuthorAbuse(BaseModel):
     count: int
     banned: bool = False
     last_at: datetime | None = None
+
+
+class BulkClose(BaseModel):
+    """Close these conversations (the bulk "no reply needed" of the inbox's "Not a request" view)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    keys: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] = Field(
+        min_length=1, max_length=100, description="Conversation keys.")
+    reason: CloseReason | None = Field(default=CloseReason.NO_REPLY_NEEDED, description="Why (kept on each).")
+    note: str | None = Field(default=None, max_length=2000, description="Why, for the record.")
+
+
+class BulkQueued(BaseModel):
+    key: str
+    command_id: str
+    follow: str
+
+
+class BulkRefused(BaseModel):
+    key: str
+    status: int = Field(description="What closing it alone would have been answered: 403, 404, 409 or 503.")
+    detail: str
+
+
+class BulkResult(BaseModel):
+    queued: list[BulkQueued] = Field(description="Queued: one command each, to follow.")
+    refused: list[BulkRefused] = Field(description="Not queued, with the reason.")

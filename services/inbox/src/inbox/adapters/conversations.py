@@ -24,7 +24,7 @@ S = ConversationStatus
 # The fields a list row shows (and the in-memory list keeps).
 LIST_FIELDS = ("channel", "account_id", "kind", "status", "department", "urgency", "urgency_rank", "sentiment", "abuse",
                "language", "needs_review", "author", "first_message_at", "last_message_at", "message_count", "assignee",
-               "assignee_name", "sla", "case_reference", "routing_blocked", "replying", "handover_role")
+               "assignee_name", "sla", "case_reference", "routing_blocked", "replying", "handover_role", "not_a_request")
 FILTERS = ("channel", "department", "urgency", "sentiment", "language", "status")
 SORTS = {
     "newest": [("last_message_at", DESCENDING), ("_id", ASCENDING)],
@@ -47,10 +47,15 @@ class View:
 VIEWS = (
     View("all", "All open"), View("mine", "Mine"), View("unassigned", "Unassigned"),
     View("my_departments", "My departments"), View("urgent", "Critical and high"), View("sla_risk", "SLA at risk"),
-    View("needs_review", "Needs review"), View("handed_over", "Handed over"), View("abusive", "Abusive"),
-    View("done", "Recently resolved and closed", open_only=False),
+    View("needs_review", "Needs review"), View("not_a_request", "Not a request"), View("handed_over", "Handed over"),
+    View("abusive", "Abusive"), View("done", "Recently resolved and closed", open_only=False),
 )
 VIEW_IDS = {v.id: v for v in VIEWS}
+# The views of work waiting for people: a conversation that is not a request is in none of them (it has a view
+# of its own, and stays in "Mine" if someone took it, "Abusive" and the finished list).
+WORK_VIEWS = ("all", "unassigned", "my_departments", "urgent", "sla_risk", "needs_review")
+NOT_A_REQUEST = {"not_a_request": {"$ne": None}}
+IS_WORK = {"not_a_request": None}
 
 
 def view_condition(view: str, *, user_id: str, departments: tuple[str, ...], now: datetime) -> dict:
@@ -65,6 +70,7 @@ def view_condition(view: str, *, user_id: str, departments: tuple[str, ...], now
         "handed_over": {"status": {"$eq": S.HANDED_OVER.value}},
         "abusive": {"abuse": {"$in": ABUSIVE}},
         "done": {"status": {"$in": [s.value for s in FINISHED]}},
+        "not_a_request": NOT_A_REQUEST,
     }
     if view == "my_departments":
         mine = [d for d in departments if d != "*"]
@@ -81,6 +87,8 @@ def list_query(scope: Mapping, *, user_id: str, departments: tuple[str, ...], vi
         parts.append({"status": {"$in": OPEN_VALUES}})
     if condition := view_condition(chosen.id, user_id=user_id, departments=departments, now=now):
         parts.append(condition)
+    if chosen.id in WORK_VIEWS:
+        parts.append(IS_WORK)
     parts.extend({name: {"$eq": value}} for name, value in filters.items() if name in FILTERS and value)
     parts.extend({name: condition} for name, condition in scope.items())
     return {"$and": parts} if parts else {}
@@ -184,10 +192,13 @@ class ConversationStore:
 
     # Lists (straight from the database: the in-memory list answers these once it is loaded).
 
-    async def page(self, *, filters: dict[str, str], page: int, page_size: int,
-                   scope: dict | None = None) -> tuple[list[ConversationView], int]:
-        """The API's list: exact filters, newest first, with each conversation's messages."""
+    async def page(self, *, filters: dict[str, str], page: int, page_size: int, scope: dict | None = None,
+                   not_a_request: bool | None = None) -> tuple[list[ConversationView], int]:
+        """The API's list: exact filters, newest first, with each conversation's messages; `not_a_request` True
+        lists only conversations that are not a request, False only the others."""
         query = {field: {"$eq": value} for field, value in filters.items()}
+        if not_a_request is not None:
+            query.update(NOT_A_REQUEST if not_a_request else IS_WORK)
         for field, condition in (scope or {}).items():
             query[field] = {**query.get(field, {}), **condition} if field in query else condition
         docs, total = await self.list_page(query, SORTS["newest"], skip=(page - 1) * page_size, limit=page_size,
@@ -205,6 +216,9 @@ class ConversationStore:
         projection = dict.fromkeys(fields, True) if fields else None
         cursor = self.conversations.find(query, projection=projection).sort(sort).skip(skip).limit(limit)
         return [d async for d in cursor], await self.conversations.count_documents(query)
+
+    async def count(self, query: dict) -> int:
+        return await self.conversations.count_documents(query)
 
     async def find_list(self, query: dict, *, sort: list | None = None, limit: int = 0,
                         fields: tuple[str, ...] = LIST_FIELDS) -> list[dict]:
@@ -243,9 +257,10 @@ class ConversationStore:
         return [{**r, "conversation": rows[r["conversation_key"]]} for r in replies if r["conversation_key"] in rows]
 
     async def queue_counts(self, scope: dict) -> list[dict]:
-        """Open conversations per department, within the caller's scope: waiting in the queue vs assigned."""
+        """Open conversations per department, within the caller's scope: waiting in the queue vs assigned (a
+        conversation that is not a request is in no queue)."""
         pipeline = [
-            {"$match": {**scope, "status": {"$in": OPEN_VALUES}}},
+            {"$match": {**scope, "status": {"$in": OPEN_VALUES}, **IS_WORK}},
             {"$group": {"_id": {"department": "$department", "assignee": "$assignee"}, "n": {"$sum": 1}}},
         ]
         counts: dict[str | None, dict] = {}

@@ -1,14 +1,28 @@
 """Reading conversations: the list (filtered, newest first, paginated), one conversation with its replies,
 notes and history, and the queue counts. Everything is narrowed to what the caller may see."""
 
+import uuid
 from typing import Annotated, Literal
 
 from civic_contracts import Channel, ConversationStatus
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from civic_contracts.commands import CloseCommand
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
 
 from inbox.actions import visible_conversation
 from inbox.auth.deps import CurrentPrincipal
-from inbox.schemas import ConversationDetail, ConversationPage, EventView, NoteView, QueueCount, ReplyView
+from inbox.schemas import (
+    BulkClose,
+    BulkQueued,
+    BulkRefused,
+    BulkResult,
+    ConversationDetail,
+    ConversationPage,
+    EventView,
+    NoteView,
+    QueueCount,
+    ReplyView,
+)
 
 router = APIRouter(prefix="/api", tags=["conversations"])
 
@@ -24,6 +38,9 @@ async def list_conversations(
     urgency: Annotated[Literal["critical", "high", "normal"] | None, Query(description="Urgency.")] = None,
     page: Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")] = 1,
     page_size: Annotated[int, Query(ge=1, le=100, description="Conversations per page.")] = 25,
+    not_a_request: Annotated[bool | None, Query(description="true: only conversations that are not a request "
+                                                "(thanks, news, ...; the inbox's \"Not a request\" view); false: "
+                                                "only the others.")] = None,
 ) -> ConversationPage:
     if department is not None and not principal.all_departments and department not in principal.departments:
         raise HTTPException(403, "you do not work in that department")
@@ -36,7 +53,7 @@ async def list_conversations(
         if v is not None
     }
     items, total = await request.app.state.store.page(filters=filters, page=page, page_size=page_size,
-                                                       scope=principal.scope())
+                                                       scope=principal.scope(), not_a_request=not_a_request)
     return ConversationPage(items=items, page=page, page_size=page_size, total=total)
 
 
@@ -56,3 +73,19 @@ async def get_conversation(request: Request, principal: CurrentPrincipal, key: C
 @router.get("/queues", response_model=list[QueueCount], summary="Open conversations per department queue (yours only)")
 async def queues(request: Request, principal: CurrentPrincipal) -> list[QueueCount]:
     return [QueueCount(**c) for c in await request.app.state.store.queue_counts(principal.scope())]
+
+
+@router.post("/bulk/close", status_code=202, response_model=BulkResult,
+             summary="Close several conversations at once (\"no reply needed\" for the selected rows)",
+             responses={202: {"description": "Each conversation checked and queued on its own; see `refused`."}})
+async def close_many(request: Request, principal: CurrentPrincipal, body: BulkClose,
+                     idempotency_key: Annotated[str | None, Header(max_length=100, description="Makes a retried "
+                                                                   "request the same commands.")] = None) -> JSONResponse:
+    """One `close` command per conversation, each with the same checks as `POST /api/conversations/{key}/close`;
+    the ones that may not be closed are listed with the status and reason they would have been answered with."""
+    command = CloseCommand(reason=body.reason, note=body.note)
+    queued, refused = await request.app.state.actions.close_many(principal, body.keys, command,
+                                                                 batch=idempotency_key or uuid.uuid4().hex)
+    result = BulkResult(queued=[BulkQueued(key=k, command_id=c, follow=f"/api/commands/{c}") for k, c in queued.items()],
+                        refused=[BulkRefused(key=k, status=code, detail=why) for k, (code, why) in refused.items()])
+    return JSONResponse(result.model_dump(), status_code=202)

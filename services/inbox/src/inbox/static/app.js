@@ -65,6 +65,16 @@
     });
   }
 
+  /* ---- "Not a request": select every row of the page for "no reply needed" ---- */
+  var selectAll = $("[data-select-all]");
+  if (selectAll && list) {
+    selectAll.closest("label").hidden = false;
+    selectAll.addEventListener("change", function () {
+      var formId = selectAll.getAttribute("data-select-all");
+      $all("input[type=checkbox][form='" + formId + "']", list).forEach(function (box) { box.checked = selectAll.checked; });
+    });
+  }
+
   /* Texts the script writes, in the page's language (the page carries them as data-t-* attributes). */
   function say(name, english) { return document.body.getAttribute("data-t-" + name) || english; }
 

@@ -22,6 +22,13 @@ ABUSE = {"none": "None", "offensive": "Offensive", "hate": "Hate", "threat": "Th
 LANGUAGES = {"en": "English", "cy": "Welsh"}
 PRIVATE_CHANNELS = ("messenger", "instagram", "x", "email", "sms", "whatsapp")
 ROLES = {"admin": "Administrator", "supervisor": "Supervisor", "agent": "Agent", "department_staff": "Department staff"}
+# Why triage judged a conversation not a request (`not_a_request`), as staff read it.
+NOT_A_REQUEST = {
+    "thanks": "Thanks", "praise": "Praise", "opinion": "Opinion", "news": "News or a share",
+    "conversation": "Conversation between others", "spam": "Spam", "empty": "Nothing to act on",
+    "not_actionable": "Nothing to act on",
+}
+CLOSE_REASONS = {"no_reply_needed": "No reply needed"}
 KINDS = {"public_comment": "Public comment", "private_message": "Private message", "email": "Email", "form": "Form"}
 
 
@@ -33,5 +40,6 @@ def label(kind: str, value: str | None) -> str:
 
 def _english(kind: str, value: str) -> str:
     table = {"department": DEPARTMENTS, "channel": CHANNELS, "status": STATUSES, "urgency": URGENCIES,
-             "sentiment": SENTIMENTS, "abuse": ABUSE, "language": LANGUAGES, "kind": KINDS, "role": ROLES}.get(kind, {})
+             "sentiment": SENTIMENTS, "abuse": ABUSE, "language": LANGUAGES, "kind": KINDS, "role": ROLES,
+             "not_a_request": NOT_A_REQUEST, "close_reason": CLOSE_REASONS}.get(kind, {})
     return table.get(value, value.replace("_", " ").capitalize())

@@ -17,7 +17,7 @@ from inbox.web.sort_order import SortOrder
 
 # Fields with postings: the filters, views and scopes of the list ask for these by value.
 POSTED = ("status", "department", "channel", "urgency", "sentiment", "language", "assignee", "routing_blocked",
-          "needs_review", "abuse", "kind", "account_id", "author.platform_id")
+          "needs_review", "abuse", "kind", "account_id", "author.platform_id", "not_a_request")
 SCALARS = (str, int, float, bool, type(None))
 # Fields posted only as set or not set (their values are times, one posting each would be as many bitmaps).
 PRESENCE = ("sla.first_response.met_at", "sla.resolution.met_at")

@@ -62,6 +62,15 @@ async def inbox_rows(store: ConversationStore, principal: Principal, *, view: st
     return await with_snippets(store, docs), total
 
 
+async def view_count(store: ConversationStore, principal: Principal, view: str, *, now: datetime | None = None,
+                     index=None) -> int:
+    """How many conversations a saved view holds for this person (no filters)."""
+    query = list_query(principal, view=view, filters={}, now=now or datetime.now(UTC))
+    if index is not None and index.ready.is_set():
+        return index.page(query, SORTS["newest"], start=0, size=0)[1]
+    return await store.count(query)
+
+
 async def with_snippets(store: ConversationStore, docs: list[dict]) -> list[Row]:
     """Rows with the newest citizen message of each conversation (text and its abuse label)."""
     rows = {d["_id"]: Row(d) for d in docs}

@@ -97,8 +97,8 @@ async def _resolve(request, principal, key, form):
 
 
 async def _close(request, principal, key, form):
-    return await actions(request).close(principal, key, CloseCommand(note=text(form, "note")),
-                                        idempotency_key=idempotency(form))
+    body = CloseCommand(note=text(form, "note"), reason=text(form, "reason"))  # reason: `no_reply_needed`
+    return await actions(request).close(principal, key, body, idempotency_key=idempotency(form))
 
 
 async def _hide(request, principal, key, form):

@@ -9,7 +9,7 @@ what is not flushed yet.
 Counter ids (collection `counts`, field `n`):
 - `load:<user id>`: open conversations assigned to that person;
 - `queue:<department>:waiting` / `queue:<department>:assigned`: open conversations of a department without
-  / with an assignee (`-` for conversations not routed yet).
+  / with an assignee (`-` for conversations not routed yet); a conversation that is not a request is in none.
 
 A crash between a conversation write and the flush, or concurrent writers on a store without atomic
 updates, can make a counter drift; `repair` recomputes them from the conversations (a scan: it runs from
@@ -30,7 +30,8 @@ PREFIXES = ("load:", "queue:")
 
 def contributions(conversation: dict | None) -> set[str]:
     """The counters a conversation in this state adds one to."""
-    if not conversation or conversation.get("status") in FINISHED or conversation.get("status") is None:
+    if (not conversation or conversation.get("status") in FINISHED or conversation.get("status") is None
+            or conversation.get("not_a_request")):  # not a request: in no queue
         return set()
     department = conversation.get("department") or "-"
     assignee = conversation.get("assignee")
@@ -104,7 +105,8 @@ async def count_conversations(conversations) -> dict[str, int]:
     """The true value of every counter, from a scan of the conversations (only the fields that count)."""
     truth: Counter[str] = Counter()
     cursor = conversations.find({"status": {"$nin": list(FINISHED)}},
-                                projection={"status": True, "assignee": True, "department": True})
+                                projection={"status": True, "assignee": True, "department": True,
+                                            "not_a_request": True})
     async for conversation in cursor:
         truth.update(contributions(conversation))
     return dict(truth)

@@ -6,6 +6,8 @@ from civic_contracts import permissions as table
 from civic_contracts.conversation import ANSWERED, FINISHED, OPEN, STATUSES, UNTOUCHED, URGENCY_RANK
 from civic_contracts.permissions import PRIVILEGED
 
+from responder.domain.intent import intent_update, keeps_department
+
 S = ConversationStatus
 NEW, NEEDS_REVIEW, ASSIGNED, WAITING_ON_CITIZEN = S.NEW, S.NEEDS_REVIEW, S.ASSIGNED, S.WAITING_ON_CITIZEN
 REPLIED, HANDED_OVER, RESOLVED, CLOSED = S.REPLIED, S.HANDED_OVER, S.RESOLVED, S.CLOSED
@@ -39,7 +41,8 @@ def routing_update(current: dict | None, result: TriageResult) -> dict:
     separately, and only while the conversation is untouched).
 
     Department, sentiment and language follow the newest result unless a person re-routed it; urgency only
-    ever rises (a critical message keeps its conversation critical); abuse is remembered once seen."""
+    ever rises (a critical message keeps its conversation critical); abuse is remembered once seen; whether it is
+    work or not a request follows `responder.domain.intent`."""
     current = current or {}
     rank = URGENCY_RANK[result.urgency.value]
     update: dict = {
@@ -47,7 +50,7 @@ def routing_update(current: dict | None, result: TriageResult) -> dict:
         "language": result.language,
         "triage_confidence": result.confidence,
     }
-    if not current.get("rerouted"):
+    if not current.get("rerouted") and not keeps_department(current, result):
         update["department"] = result.department
         update["needs_review"] = result.needs_review
     if rank > current.get("urgency_rank", -1):
@@ -57,4 +60,5 @@ def routing_update(current: dict | None, result: TriageResult) -> dict:
         update["abuse"] = result.abuse.value
     elif "abuse" not in current:
         update["abuse"] = "none"
+    update.update(intent_update(current, result))
     return update

@@ -109,7 +109,8 @@ async def auto_assign(r: Responder, conversation: dict, *, cause: str) -> dict |
     """Assign an untouched, routable conversation by its department's policy; returns it when assigned."""
     strategy = r.policy.strategy(conversation.get("department"))
     if (strategy == "manual" or conversation.get("assignee") or conversation.get("routing_blocked")
-            or conversation.get("status") not in UNTOUCHED or conversation.get("needs_review")):
+            or conversation.get("status") not in UNTOUCHED or conversation.get("needs_review")
+            or conversation.get("not_a_request")):
         return None
     chosen = await pick(r, conversation, strategy=strategy)
     if chosen is None:

@@ -26,7 +26,7 @@ SYSTEM_ACTOR = {"user_id": "system", "name": "Civic Inbox", "role": "system"}
 # Conversation fields an audit entry shows before and after.
 AUDITED_FIELDS = (
     "status", "assignee", "department", "urgency", "needs_review", "routing_blocked", "case_reference",
-    "handover_id", "reply_count", "rerouted",
+    "handover_id", "reply_count", "rerouted", "not_a_request", "closed_reason",
 )
 
 

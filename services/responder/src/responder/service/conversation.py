@@ -25,18 +25,29 @@ async def note(r: Responder, command: InboxCommand, conversation: dict) -> Outco
     return Outcome(summary="note added", result={"note_id": command.id})
 
 
-async def _finish(r: Responder, command: InboxCommand, conversation: dict, status: str, note: str | None) -> Outcome:
+async def _finish(r: Responder, command: InboxCommand, conversation: dict, status: str, note: str | None,
+                  reason: str | None = None) -> Outcome:
     now = r.now()
     fields: dict = {"status": status, f"{status}_at": now, "replying": None}
+    if status == CLOSED and (reason or conversation.get("closed_reason")):
+        fields["closed_reason"] = reason
     if (conversation.get("sla") or {}).get("resolution") and not conversation["sla"]["resolution"].get("met_at"):
         fields["sla.resolution.met_at"] = now
     after = await r.conversations.change(conversation, set_=fields)
     if note:
         await r.conversations.add_note({"_id": command.id, "conversation_key": conversation["_id"], "text": note,
                                         "at": now, "by": command.actor.model_dump(include={"user_id", "name"})})
-    await r.emit(event_id=f"{command.id}:{status}", type=E.STATUS_CHANGED, summary=f"{command.actor.name}: {status}",
+    data = {"from": conversation.get("status"), "to": status}
+    summary = f"{command.actor.name}: {status}"
+    if reason:
+        data["reason"] = reason
+        summary += f", {reason.replace('_', ' ')}"
+        if conversation.get("not_a_request"):
+            data["not_a_request"] = conversation["not_a_request"]
+            summary += f" (not a request: {conversation['not_a_request']})"
+    await r.emit(event_id=f"{command.id}:{status}", type=E.STATUS_CHANGED, summary=summary,
                  conversation_key=conversation["_id"], conversation=after, actor_id=command.actor.user_id,
-                 command_id=command.id, data={"from": conversation.get("status"), "to": status})
+                 command_id=command.id, data=data)
     before, after_fields = changes(conversation, after)
     return Outcome(summary=status, before=before, after=after_fields)
 
@@ -48,7 +59,7 @@ async def resolve(r: Responder, command: InboxCommand, conversation: dict) -> Ou
 
 async def close(r: Responder, command: InboxCommand, conversation: dict) -> Outcome:
     body: CloseCommand = command.body
-    return await _finish(r, command, conversation, CLOSED, body.note)
+    return await _finish(r, command, conversation, CLOSED, body.note, body.reason.value if body.reason else None)
 
 
 async def replying(r: Responder, command: InboxCommand, conversation: dict) -> Outcome:
@@ -78,12 +89,15 @@ async def reroute(r: Responder, command: InboxCommand, conversation: dict) -> Ou
     fields: dict = {"department": body.department, "urgency": urgency, "urgency_rank": URGENCY_RANK[urgency],
                     "needs_review": False, "rerouted": True,
                     "rerouted_by": actor.model_dump(include={"user_id", "name"}), "rerouted_at": now}
+    if conversation.get("not_a_request"):  # a person routed it somewhere: it is work from now
+        fields.update(not_a_request=None, intent="request", work_since=now)
     if body.department != conversation.get("department"):
         fields.update(assignee=None, assignee_name=None)
         if conversation.get("status") in (*UNTOUCHED, "assigned"):
             fields["status"] = NEW
     current = conversation.get("sla") or {}
-    start = current.get("start") or conversation.get("first_message_at")
+    start = (current.get("start") or fields.get("work_since") or conversation.get("work_since")
+             or conversation.get("first_message_at"))
     if start is not None:
         fields["sla"] = sla.plan(policy=r.policy, calendar=r.calendar, start=start, department=body.department,
                                  urgency=urgency, current=current)

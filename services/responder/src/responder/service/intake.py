@@ -51,8 +51,9 @@ async def _on_message(r: Responder, message: InboundMessage) -> None:
         changed = await _link_handover(r, message) or changed
     if changed:
         conversation = await r.conversations.get(key) or conversation
-    if conversation.get("department") and not conversation.get("sla") and conversation.get("first_message_at"):
-        await _plan_sla(r, conversation, start=conversation["first_message_at"])
+    if (conversation.get("department") and not conversation.get("sla") and conversation.get("first_message_at")
+            and not conversation.get("not_a_request")):  # not a request: no clocks run
+        await _plan_sla(r, conversation, start=conversation.get("work_since") or conversation["first_message_at"])
     await r.emit(event_id=f"{message.id}:received", type=E.MESSAGE_RECEIVED, summary=f"message on {message.channel.value}",
                  conversation_key=key, conversation=conversation,
                  data={"message_id": message.id, "channel": message.channel.value, "kind": message.kind.value})
@@ -63,7 +64,7 @@ async def _on_message(r: Responder, message: InboundMessage) -> None:
 async def _reopen(r: Responder, conversation: dict, message: InboundMessage, status: str) -> bool:
     fields: dict = {"status": status, "reopened_at": message.sent_at, "reopened_by": message.id,
                     "reopened_from": conversation.get("status"), "reopen_count": int(conversation.get("reopen_count") or 0) + 1}
-    if conversation.get("department"):
+    if conversation.get("department") and not conversation.get("not_a_request"):
         fields["sla"] = sla.plan(policy=r.policy, calendar=r.calendar, start=message.sent_at,
                                  department=conversation["department"], urgency=conversation.get("urgency"))
     after = await r.conversations.update_fields(conversation["_id"], fields, only_if={"status": conversation.get("status")})
@@ -108,10 +109,13 @@ async def _banned(r: Responder, author: str) -> bool:
 
 
 def _replanned(r: Responder, conversation: dict) -> dict:
-    """`{"sla": ...}` when the conversation's clocks must be (re)planned for its department and urgency."""
+    """`{"sla": ...}` when the conversation's clocks must be (re)planned for its department and urgency (none
+    while it is not a request)."""
+    if conversation.get("not_a_request"):
+        return {"sla": None} if conversation.get("sla") else {}
     current = conversation.get("sla") or {}
     target = current.get("target") or {}
-    start = current.get("start") or conversation.get("first_message_at")
+    start = current.get("start") or conversation.get("work_since") or conversation.get("first_message_at")
     if start is None or (target.get("department"), target.get("urgency")) == (
             conversation.get("department"), conversation.get("urgency")):
         return {}

@@ -119,7 +119,7 @@ async def assign_waiting(r: Responder) -> int:
     else:
         return 0
     query.update({"status": {"$in": list(UNTOUCHED)}, "assignee": None, "routing_blocked": {"$ne": True},
-                  "needs_review": {"$ne": True}})
+                  "needs_review": {"$ne": True}, "not_a_request": None})
     assigned = 0
     for found in await r.conversations.find(query, limit=100):
         async with r.lock(found["_id"]):
