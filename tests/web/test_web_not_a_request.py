@@ -38,7 +38,7 @@ async def test_the_view_lists_them_with_the_reason_and_a_count_and_the_queues_do
         assert reason in row and "No reply needed" in row and f'name="select:{key}"' in row
     assert f'data-key="{work}"' not in page
     shown = int(re.search(r'id="count-not_a_request">(\d+)', page).group(1))
-    listed = (await agent.get("/api/conversations", params={"not_a_request": "true", "page_size": 1})).json()["total"]
+    listed = int(re.search(r"of (\d+) conversation\(s\)", page).group(1))  # the open ones the view lists
     assert shown == listed >= 2
     everything = (await agent.get("/inbox", params={"view": "all", "department": "general"})).text
     assert f'data-key="{work}"' in everything and f'data-key="{news}"' not in everything
