@@ -95,8 +95,10 @@ export INBOX_BOOTSTRAP_USERS="${INBOX_BOOTSTRAP_USERS:-admin:admin:$DEMO_ADMIN_P
 if [ "$TRACING" = 1 ]; then
   export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:$OTLP_HTTP_PORT}"
   # Jaeger built from its Go module carries no UI assets (they are built from jaeger-ui with npm and not
-  # published in any registry), so the page links to the trace in Jaeger's query API: every span of it, JSON.
-  export INBOX_WEB_TRACE_URL_TEMPLATE="${INBOX_WEB_TRACE_URL_TEMPLATE:-http://127.0.0.1:$TRACE_UI_PORT/api/traces/{trace_id}}"
+  # published in any registry), so the inbox shows the trace itself: its ops trace page reads Jaeger's query
+  # API on the server and draws the span waterfall; the conversation page's Trace links open that page.
+  export INBOX_WEB_TRACE_QUERY_URL="${INBOX_WEB_TRACE_QUERY_URL:-http://127.0.0.1:$TRACE_UI_PORT}"
+  export INBOX_WEB_TRACE_URL_TEMPLATE="${INBOX_WEB_TRACE_URL_TEMPLATE:-}"
 fi
 
 # ------------------------------------------------------------------------------------------------ ports
@@ -254,7 +256,7 @@ Civic Inbox is running.
   Channel health     http://127.0.0.1:$((CONNECTORS_PORT + 1000))/api/channel-health   (internal listener; :$CONNECTORS_PORT faces the internet)
   Duty alerts        http://127.0.0.1:$NOTIFIER_PORT/api/alerts   (SMS, email and Slack land in the sandbox's /_sandbox/sent)
   Platform sandbox   ${SANDBOX_URL}/docs   (what was sent: ${SANDBOX_URL}/_sandbox/sent)
-  Traces (Jaeger)    $( [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && echo "http://127.0.0.1:$TRACE_UI_PORT/  (each message's trace: the Trace link on its conversation page)" || echo "off")
+  Traces (Jaeger)    $( [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && echo "http://127.0.0.1:$INBOX_PORT/ops/traces/<trace id>  (the Trace link on a conversation page, supervisors and admins; store: Jaeger's query API on :$TRACE_UI_PORT)" || echo "off")
   Health             :$INBOX_PORT inbox, :$CONNECTORS_PORT connectors, :$TRIAGE_PORT triage, :$RESPONDER_PORT responder,
                      :$NOTIFIER_PORT notifier  (/healthz, /metrics; inbox's and connectors' /metrics on their
                      internal listeners, port + 1000)

@@ -31,9 +31,16 @@ def test_each_service_runs_its_module_with_settings_it_knows(name: str, port: in
     assert settings.model_fields["port"].default == port
     assert f"127.0.0.1:{port}:{port}" in service["ports"]
     prefix = settings.model_config["env_prefix"]
+    known = {prefix: settings}
+    if name == "inbox":  # the web app's own settings (INBOX_WEB_...)
+        from inbox.web.config import WebSettings
+
+        known = {WebSettings.model_config["env_prefix"]: WebSettings, **known}
     for variable in service["environment"]:
-        if variable.startswith(prefix):
-            assert variable.removeprefix(prefix).lower() in settings.model_fields, variable
+        for start, model in known.items():
+            if variable.startswith(start):
+                assert variable.removeprefix(start).lower() in model.model_fields, variable
+                break
     assert service["environment"]["OTEL_SERVICE_NAME"] == name
 
 
@@ -43,7 +50,7 @@ def test_no_secret_is_written_into_the_compose_file() -> None:
     assert env["CONNECTORS_META_VERIFY_TOKEN"].startswith("${")
 
 
-def test_traces_go_through_the_collector_to_jaeger_v2_whose_ui_the_trace_links_open() -> None:
+def test_traces_go_through_the_collector_to_jaeger_v2_which_the_inbox_trace_page_reads_and_links_to() -> None:
     services = COMPOSE["services"]
     assert services["jaeger"]["image"].startswith("jaegertracing/jaeger:2.")
     assert "127.0.0.1:16686:16686" in services["jaeger"]["ports"]
@@ -54,3 +61,6 @@ def test_traces_go_through_the_collector_to_jaeger_v2_whose_ui_the_trace_links_o
     from inbox.web.config import WebSettings
 
     assert WebSettings.model_fields["trace_url_template"].default == "http://127.0.0.1:16686/trace/{trace_id}"
+    inbox = services["inbox"]["environment"]
+    assert inbox["INBOX_WEB_TRACE_QUERY_URL"] == "http://jaeger:16686"  # the page reads Jaeger's query API
+    assert inbox["INBOX_WEB_TRACE_URL_TEMPLATE"] == "http://127.0.0.1:16686/trace/{trace_id}"  # and links to its UI

@@ -25,12 +25,14 @@ from inbox.web import (
     views_outofhours,
     views_reports,
     views_supervision,
+    views_traces,
 )
 from inbox.web.session import SignInRequired, sign_in_required
 
 ROUTERS = (views_auth.router, views_inbox.router, views_actions.router, views_conversation.router,
            views_supervision.router, views_dashboard.router, views_reports.router, views_ops.router,
-           views_outofhours.router, views_live.router, views_accounts.router, views_language.router)
+           views_outofhours.router, views_live.router, views_accounts.router, views_language.router,
+           views_traces.router)
 # Paths served by the API (and its interactive docs, which need their own inline scripts).
 NOT_WEB = ("/api", "/docs", "/redoc", "/openapi.json", "/healthz", "/metrics")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "

@@ -15,7 +15,14 @@ class WebSettings(BaseSettings):
 
     trace_url_template: str = Field(
         default="http://127.0.0.1:16686/trace/{trace_id}",
-        description="Link to a trace in the trace UI; `{trace_id}` is replaced (Jaeger's default shown).",
+        description="Link to a trace in the trace UI; `{trace_id}` is replaced (Jaeger's default shown). With "
+                    "`trace_query_url` set, the inbox's own trace page links on to it (empty: no such link).",
+    )
+    trace_query_url: str = Field(
+        default="",
+        description="Base URL of the trace store's query API (Jaeger query, e.g. `http://127.0.0.1:16686`), read by "
+                    "the server for the ops trace page `/ops/traces/{trace_id}`, which Trace links then open; empty: "
+                    "Trace links go to `trace_url_template`.",
     )
     connectors_url: str = Field(default="http://127.0.0.1:9081",
                                 description="Base URL of a connectors process's internal listener, for "

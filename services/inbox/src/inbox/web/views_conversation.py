@@ -5,7 +5,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 
 from inbox.actions import visible_conversation
 from inbox.auth.principal import Principal
-from inbox.web import labels, queries, render
+from inbox.web import labels, queries, render, traces
 from inbox.web.session import WebPrincipal, error_page
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +41,7 @@ async def parts(request: Request, principal: Principal, key: str) -> dict:
     return {
         "c": conversation, "key": key, "messages": messages, "triage": latest_triage(messages),
         "replies": await store.replies_of(key), "notes": await store.notes_of(key),
-        "timeline": await store.timeline_of(key), "trace_url": request.app.state.web_settings.trace_url_template,
+        "timeline": await store.timeline_of(key), "trace_url": traces.link_template(request.app.state.web_settings, principal),
     }
 
 

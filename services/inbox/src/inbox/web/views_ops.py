@@ -17,7 +17,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import ValidationError
 
 from inbox.auth.principal import Principal
-from inbox.web import csrf, kafka_tools, render
+from inbox.web import csrf, kafka_tools, render, traces
 from inbox.web.session import WebPrincipal, error_page, wants_json
 
 router = APIRouter(include_in_schema=False)
@@ -100,7 +100,7 @@ async def ops(request: Request, principal: WebPrincipal, service: str | None = N
     return render.render(
         request, "ops.html", principal=principal, title="Ops", health=health, health_problem=health_problem,
         lags=lags[:40], lag_groups=len({entry.group for entry in lags}), letters=letters, problems=problems,
-        service=service or "", services=services, limit=max(1, min(limit, 400)), trace_url=request.app.state.web_settings.trace_url_template,
+        service=service or "", services=services, limit=max(1, min(limit, 400)), trace_url=traces.link_template(request.app.state.web_settings, principal),
         live_state="following" if live and live.ready.is_set() and not live.last_error else (live and live.last_error) or "off",
         index=request.app.state.inbox_index,
     )
