@@ -11,6 +11,8 @@ from faststream.specification import AsyncAPI
 def brokers() -> dict:
     from connectors.config import Settings as ConnectorSettings
     from connectors.main import create_app as connectors_app
+    from notifier.config import Settings as NotifierSettings
+    from notifier.main import create_app as notifier_app
     from responder.config import Settings as ResponderSettings
     from responder.main import create_app as responder_app
     from triage.config import Settings as TriageSettings
@@ -21,6 +23,7 @@ def brokers() -> dict:
         "connectors": connectors_app(ConnectorSettings(meta_app_secret="unused", meta_verify_token="unused")),  # noqa: S106
         "triage": triage_app(TriageSettings()),
         "responder": responder_app(ResponderSettings()),
+        "notifier": notifier_app(NotifierSettings(link_secret="unused")),  # noqa: S106
     }
     return {name: app.state.keeper.broker for name, app in apps.items()}
 

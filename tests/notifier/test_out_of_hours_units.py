@@ -133,3 +133,28 @@ def test_channel_health_knows_meta_accounts_from_the_start_and_counts_signature_
     tracker.event(Channel.FACEBOOK, "104729113")
     [(key, count)] = tracker.take_inbound().items()
     assert key[:2] == (Channel.FACEBOOK, "104729113") and count == 1 and tracker.take_inbound() == {}
+
+
+async def test_bad_signatures_piling_up_on_a_channel_raise_one_alert_per_pile() -> None:
+    from connectors.health import HealthTracker
+    from connectors.silence import SilenceWatch
+    from prometheus_client import CollectorRegistry
+
+    class Keeper:
+        class broker:  # noqa: N801 - stands in for the broker's publish
+            sent: list = []
+
+            @classmethod
+            async def publish(cls, alert, **_):
+                cls.sent.append(alert)
+
+    tracker = HealthTracker(CollectorRegistry())
+    tracker.known(Channel.X, "1456")
+    watch = SilenceWatch(volume=None, tracker=tracker, keeper=Keeper, ratio=0.2, minimum_usual=10, weeks=4)
+    for _ in range(19):
+        tracker.signature_failure(Channel.X)
+    assert await watch.signatures(SATURDAY_NIGHT) == []
+    tracker.signature_failure(Channel.X)
+    [alert] = await watch.signatures(SATURDAY_NIGHT)
+    assert alert.kind.value == "signature_failures" and alert.data["failures"] == 20 and Keeper.broker.sent == [alert]
+    assert await watch.signatures(SATURDAY_NIGHT + timedelta(minutes=5)) == []  # the same pile is not raised again

@@ -24,6 +24,7 @@ class SilenceWatch:
         self.volume, self.tracker, self.keeper = volume, tracker, keeper
         self.ratio, self.minimum_usual, self.weeks = ratio, minimum_usual, weeks
         self._raised: set[str] = set()
+        self._signatures: dict[Channel, int] = {}  # failures per channel at its last alert
 
     async def inbound(self, channel: Channel, account: str, at: datetime | None = None) -> None:
         await self.volume.add(channel.value, account, at or datetime.now(UTC))
@@ -78,6 +79,30 @@ class SilenceWatch:
                 raised.append(alert)
         return raised
 
+    async def signatures(self, now: datetime | None = None, *, threshold: int = 20) -> list[OpsAlert]:
+        """An alert when webhooks with bad signatures pile up on a channel (`threshold` since the last alert):
+        a rotated app secret nobody copied, or someone forging deliveries."""
+        now = now or datetime.now(UTC)
+        raised, seen = [], set()
+        for health in self.tracker.snapshot():
+            if health.channel in seen:
+                continue
+            seen.add(health.channel)
+            last = self._signatures.get(health.channel, 0)
+            if health.signature_failures - last < threshold:
+                continue
+            self._signatures[health.channel] = health.signature_failures
+            alert = OpsAlert(
+                id=f"signatures:{health.channel.value}:{now:%Y-%m-%dT%H:%M}", kind=OpsAlertKind.SIGNATURE_FAILURES,
+                security=False, channel=health.channel, account_id=health.account_id, raised_at=now,
+                summary=f"{health.signature_failures} {health.channel.value} webhook deliveries refused for a bad signature: "
+                        "check the app secret, or someone is forging requests",
+                data={"failures": health.signature_failures},
+            )
+            await self.keeper.broker.publish(alert, topic=OPS_ALERT.name, key=alert.id.encode())
+            raised.append(alert)
+        return raised
+
     async def run(self, check_seconds: float, store_seconds: float = 10.0) -> None:
         """Stores inbound counts every `store_seconds` and checks every `check_seconds` (0: stores only)."""
         loop = asyncio.get_running_loop()
@@ -90,6 +115,7 @@ class SilenceWatch:
                     last_check = loop.time()
                     await self.check()
                     await self.credentials()
+                    await self.signatures()
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - logged; the next round tries again
