@@ -26,7 +26,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode, TracerProvider
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from pydantic import ValidationError
 
-from civic_eventing.consume import Consumer, Event, describe
+from civic_eventing.consume import Consumer, Event, describe, unavailable
 
 log = logging.getLogger(__name__)
 _PROPAGATOR = TraceContextTextMapPropagator()
@@ -144,14 +144,17 @@ class BatchConsumer(Consumer):
             attributes["messaging.kafka.message.key"] = raw.key
         with self.tracer.start_as_current_span(f"{raw.topic} process", context=parent, kind=SpanKind.CONSUMER,
                                                attributes=attributes) as span:
-            attempts = len(self.backoff_seconds) + 1
-            for attempt in range(1, attempts + 1):
+            attempts, attempt, outage = len(self.backoff_seconds) + 1, 1, None
+            while True:
                 try:
                     await process(record.event)
                     return True
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - every failure is retried, then dead-lettered
+                    if unavailable(exc):  # the store, not the record: wait for it, never dead-letter
+                        outage = await self.wait_out(raw, exc, outage)
+                        continue
                     if attempt == attempts:
                         span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
                         reason = f"failed after {attempts} attempts: {type(exc).__name__}: {exc}"
@@ -161,7 +164,7 @@ class BatchConsumer(Consumer):
                         return False
                     log.warning("%s: attempt %d failed (%s); retrying", self.service, attempt, exc)
                     await asyncio.sleep(self.backoff_seconds[attempt - 1])
-        return False
+                    attempt += 1
 
     async def _retrying(self, what: str, step: Callable[[], Awaitable[None]]) -> None:
         for attempt, pause in enumerate((*self.backoff_seconds, None), start=1):

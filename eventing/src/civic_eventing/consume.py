@@ -3,11 +3,16 @@
 A poison record never stops a consumer: what does not parse is dead-lettered at once with the reason; what
 fails to process is retried with backoff, then dead-lettered. Only a failure to write the dead letter
 itself propagates, so the record is not committed and is read again.
+
+A failure of the infrastructure rather than of the record (the store unreachable: any record would fail the
+same way) is not the record's fault: it is retried until the store answers again, never dead-lettered (the
+fault suite found a 30 s store outage dead-lettering every message and triage result in flight).
 """
 
 import asyncio
 import base64
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -65,6 +70,22 @@ def dead_letter(
     )
 
 
+def _unavailable_types() -> tuple[type[BaseException], ...]:
+    try:  # every service that keeps state uses PyMongo; eventing itself does not depend on it
+        from pymongo.errors import ConnectionFailure  # AutoReconnect, NetworkTimeout, ServerSelectionTimeoutError
+    except ImportError:  # pragma: no cover - a service without PyMongo
+        return (ConnectionError,)
+    return (ConnectionFailure, ConnectionError)
+
+
+UNAVAILABLE = _unavailable_types()
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether the failure is the infrastructure's (the store or a peer unreachable), not the record's."""
+    return isinstance(exc, UNAVAILABLE)
+
+
 def describe(exc: ValidationError) -> tuple[str, str]:
     """(error_type, reason) for a model that failed to validate, naming the fields at fault."""
     errors = exc.errors(include_url=False, include_input=False)
@@ -106,14 +127,17 @@ class Consumer:
             error_type, reason = describe(exc)
             await self._dead_letter(record, message, reason=reason, error_type=error_type, attempts=1)
             return None
-        attempts = len(self.backoff_seconds) + 1
-        for attempt in range(1, attempts + 1):
+        attempts, attempt, outage = len(self.backoff_seconds) + 1, 1, None
+        while True:
             try:
                 await process(event)
                 return event
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - every failure is retried, then dead-lettered
+                if unavailable(exc):
+                    outage = await self.wait_out(record, exc, outage)
+                    continue
                 if attempt == attempts:
                     reason = f"failed after {attempts} attempts: {type(exc).__name__}: {exc}"
                     log.exception("%s: giving up on %s@%s", self.service, record.topic, record.offset)
@@ -123,7 +147,19 @@ class Consumer:
                     return None
                 log.warning("%s: attempt %d failed (%s); retrying", self.service, attempt, exc)
                 await asyncio.sleep(self.backoff_seconds[attempt - 1])
-        return None
+                attempt += 1
+
+    async def wait_out(self, record: Any, exc: BaseException, outage: list[float] | None) -> list[float]:
+        """One pause while the infrastructure is unavailable (said in the log when it starts, then every 30 s);
+        the attempt does not count towards dead-lettering. Returns [start, last said] of the outage."""
+        now = time.monotonic()
+        if outage is None or now - outage[1] >= 30:
+            since = 0.0 if outage is None else now - outage[0]
+            log.warning("%s: %s@%s waits for the infrastructure (%s: %.200s) for %.0fs; retried until it answers, "
+                        "not dead-lettered", self.service, record.topic, record.offset, type(exc).__name__, exc, since)
+            outage = [now if outage is None else outage[0], now]
+        await asyncio.sleep(max(self.backoff_seconds, default=1.0))
+        return outage
 
     async def _dead_letter(self, record: Any, message: Any, **details: Any) -> None:
         letter = dead_letter(

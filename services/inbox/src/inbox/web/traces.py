@@ -107,7 +107,7 @@ def waterfall(trace: Trace) -> Waterfall:
         left = 100.0 * (span.start_us - start) / total
         rows.append(Row(
             span=span, depth=min(depth, MAX_DEPTH), offset_ms=(span.start_us - start) / 1000,
-            duration_ms=span.duration_us / 1000, left=left, width=max(100.0 * span.duration_us / total, 0.2),
+            duration_ms=span.duration_us / 1000, left=left, width=max(100.0 * span.duration_us / total, 0.6),  # a short span still shows
             attributes=_attributes(span.attributes),
             events=tuple(((t - start) / 1000, name, _attributes(attrs)) for t, name, attrs in span.events),
         ))
