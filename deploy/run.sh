@@ -35,6 +35,12 @@ export TRACE_UI_PORT="${TRACE_UI_PORT:-16686}" OTLP_HTTP_PORT="${OTLP_HTTP_PORT:
 export OTLP_GRPC_PORT="${OTLP_GRPC_PORT:-4317}" JAEGER_HEALTH_PORT="${JAEGER_HEALTH_PORT:-13133}"
 export JAEGER_QUERY_GRPC_PORT="${JAEGER_QUERY_GRPC_PORT:-16685}"
 replicas() { local var="${1^^}_REPLICAS"; echo "${!var:-1}"; }
+if [ "$(replicas responder)" -gt 1 ] && [ -z "${MONGODB_URI:-}" ]; then
+  # FerretDB v1 does not apply a conditional update atomically: two responders deciding on one conversation
+  # can both win and one change is lost (deploy/README.md, "Replicas"). MongoDB is safe.
+  echo "warning: $(replicas responder) responder replicas on the local FerretDB: concurrent changes to one conversation" \
+       "can be lost (FerretDB v1 has no atomic conditional update); safe on MongoDB only (deploy/README.md)" >&2
+fi
 REPLICA_PORT_STEP="${REPLICA_PORT_STEP:-100}"
 
 # Development-only credentials, made fresh for each run unless given; the sample traffic signs with them.

@@ -37,7 +37,8 @@ class Delivery:
     body: bytes = b""
     params: dict[str, str] | None = None  # Twilio: signed per replica URL
     headers: dict[str, str] = field(default_factory=dict)
-    # Mailgun signs every delivery attempt afresh (new timestamp and token; a reused token is a replay, 403).
+    # Mailgun signs every delivery attempt when it sends it (new timestamp and token; a reused token is a replay,
+    # 403; a timestamp older than the route's limit is stale, 401: the long run makes every delivery up front).
     sign_again: Callable[[], bytes] | None = None
     accepted: bool = False
     attempts: int = 0
@@ -75,7 +76,7 @@ def make(run: str, i: int, rng: random.Random) -> Delivery:
     if kind == "email":
         message_id = f"{rng.getrandbits(64):x}@mail.example.org"
 
-        def signed() -> bytes:
+        def signed() -> bytes:  # signed when called (each attempt): the route refuses a stale timestamp (401)
             return urlencode(webhooks.mailgun_inbound(S.MAILBOX, f"resident{i}@example.org", "Sam Hughes", f"Report {i}",
                                                       text, S.MAILGUN_SIGNING_KEY, at=now, message_id=message_id)).encode()
 
@@ -124,7 +125,7 @@ class Sender:
                 headers = d.headers
                 if d.params is not None:  # Twilio signs the URL it calls
                     headers = signing.twilio(url + d.path, d.params, S.TWILIO_AUTH_TOKEN)
-                body = d.sign_again() if d.sign_again is not None and d.attempts else d.body
+                body = d.sign_again() if d.sign_again is not None else d.body
                 d.attempts += 1
                 try:
                     response = client.post(url + d.path, content=body, headers=headers)
