@@ -61,14 +61,14 @@ def jaeger(tmp_path_factory) -> dict[str, str]:
         log.close()
 
 
-def a_message_trace(otlp: str) -> str:
+def a_message_trace(jaeger: dict[str, str]) -> str:
     """A message's trace as the services export it (webhook, publish, triage and responder consuming; triage's
     first attempt failing), plus an attribute and an exception message quoting the citizen, which the page
     must not show. Sent to Jaeger over OTLP/HTTP; its trace id."""
     providers = {name: TracerProvider(resource=Resource.create({"service.name": name}))
                  for name in ("connectors", "triage", "responder")}
     for provider in providers.values():
-        provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=otlp)))
+        provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=jaeger["otlp"])))
     tracer = {name: provider.get_tracer("civic-test") for name, provider in providers.items()}
     with tracer["connectors"].start_as_current_span("POST /webhooks/meta", kind=SpanKind.SERVER, attributes={
             "http.route": "/webhooks/meta", "http.status_code": 200, "civic.text": CITIZEN,
@@ -91,7 +91,14 @@ def a_message_trace(otlp: str) -> str:
         pass
     for provider in providers.values():
         provider.shutdown()
-    return trace_id
+    # Jaeger batches what it receives before storing it: wait until the query API has all four spans.
+    deadline = time.monotonic() + 30
+    while True:
+        found = httpx.get(f"{jaeger['query']}/api/traces/{trace_id}", timeout=5)
+        if found.status_code == 200 and sum(len(t["spans"]) for t in found.json()["data"]) == 4:
+            return trace_id
+        assert time.monotonic() < deadline, f"Jaeger did not store the trace: {found.status_code} {found.text[:200]}"
+        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -106,7 +113,7 @@ def trace_store(system: System, jaeger: dict[str, str]):
 
 async def test_the_trace_link_opens_the_span_waterfall_in_the_inbox(new_page, axe_script, system: System,
                                                                     jaeger: dict[str, str], trace_store) -> None:
-    trace_id = a_message_trace(jaeger["otlp"])
+    trace_id = a_message_trace(jaeger)
     key = await stored(system, department="environmental_health_asb", text=CITIZEN)
     await system.apps["inbox"].state.store.db["messages"].update_one({"_id": f"{key}:m1"}, {"$set": {"trace_id": trace_id}})
 
@@ -151,7 +158,7 @@ async def test_the_trace_link_opens_the_span_waterfall_in_the_inbox(new_page, ax
 
 async def test_the_trace_page_is_for_ops_staff_and_says_what_is_wrong(system: System, jaeger: dict[str, str],
                                                                       trace_store) -> None:
-    trace_id = a_message_trace(jaeger["otlp"])
+    trace_id = a_message_trace(jaeger)
     key = await stored(system, department="waste", text="Bins not collected on Elm Road")
     await system.apps["inbox"].state.store.db["messages"].update_one({"_id": f"{key}:m1"}, {"$set": {"trace_id": trace_id}})
     inbox = system.inbox  # signed in as an admin
