@@ -19,6 +19,7 @@ from civic_contracts.deadletter import DeadLetter
 from civic_contracts.inbound import Attachment, Author, InboundMessage
 from civic_contracts.incident import Incident, IncidentSample, IncidentStatus
 from civic_contracts.permissions import ACTIONS, ActionRule, StaffAction
+from civic_contracts.revision import MessageDeletion, MessageRevision, MessageVersion, RevisedBy, RevisionKind
 from civic_contracts.topics import TOPICS, TopicSpec, topic
 from civic_contracts.triage import (
     AbuseLabel,
@@ -34,6 +35,11 @@ from civic_contracts.triage import (
 )
 
 __all__ = [
+    "MessageDeletion",
+    "MessageRevision",
+    "MessageVersion",
+    "RevisedBy",
+    "RevisionKind",
     "DutyAlertProgress",
     "DutyAlertStep",
     "OpsAlert",

@@ -194,4 +194,6 @@ class StoredConversation(Stored):
 
 def stored_models() -> tuple[type[BaseModel], ...]:
     """The stored models with a JSON Schema snapshot."""
-    return (StoredConversation,)
+    from civic_contracts.revision import MessageDeletion, MessageVersion
+
+    return (StoredConversation, MessageVersion, MessageDeletion)

@@ -16,6 +16,8 @@ class ConversationEventType(StrEnum):
     """The kinds of conversation event."""
 
     MESSAGE_RECEIVED = "message_received"
+    MESSAGE_EDITED = "message_edited"  # the platform reported an edit; the earlier text is kept as a version
+    MESSAGE_DELETED = "message_deleted"  # the platform reported a deletion; the record is kept
     REOPENED = "reopened"
     ROUTED = "routed"
     REROUTED = "rerouted"

@@ -11,6 +11,7 @@ from civic_contracts.deadletter import DeadLetter
 from civic_contracts.inbound import InboundMessage
 from civic_contracts.incident import Incident
 from civic_contracts.outbound import ChannelHealth, OutboundCommand, ReplyStatus
+from civic_contracts.revision import MessageRevision
 from civic_contracts.triage import TriageResult
 
 
@@ -30,6 +31,13 @@ MESSAGE_RECEIVED = TopicSpec(
     key=ConversationKey,
     value=InboundMessage,
     description="Every citizen message from every channel, normalised; published by connectors.",
+)
+MESSAGE_REVISED = TopicSpec(
+    name="message.revised.v1",
+    key=ConversationKey,
+    value=MessageRevision,
+    description="Edits and deletions of citizen messages that platforms report; published by connectors, kept as "
+    "versions by responder, edits classified again by triage.",
 )
 MESSAGE_TRIAGED = TopicSpec(
     name="message.triaged.v1",
@@ -114,7 +122,7 @@ INCIDENT = TopicSpec(
 TOPICS: dict[str, TopicSpec] = {
     t.name: t
     for t in (
-        MESSAGE_RECEIVED, MESSAGE_TRIAGED, DEAD_LETTER, REPLY_STATUS, CHANNEL_HEALTH, *OUTBOUND.values(),
+        MESSAGE_RECEIVED, MESSAGE_REVISED, MESSAGE_TRIAGED, DEAD_LETTER, REPLY_STATUS, CHANNEL_HEALTH, *OUTBOUND.values(),
         INBOX_COMMAND, CONVERSATION_EVENT, DUTY_ALERT, DUTY_ALERT_PROGRESS, OPS_ALERT, TRIAGE_CORRECTION, INCIDENT,
     )
 }

@@ -46,6 +46,7 @@ from connectors.polling.runner import run_poller
 from connectors.polling.x_mentions import XMentionsPoller
 from connectors.polling.youtube_comments import YouTubeCommentsPoller
 from connectors.publishing import Publisher
+from connectors.revising import RevisionPublisher
 from connectors.silence import SilenceWatch
 from connectors.webform_guard import WebformGuard
 
@@ -188,6 +189,7 @@ def create_app(
     app.state.webform_guard = WebformGuard.create(settings)
     app.state.keeper = keeper
     app.state.publisher = publisher
+    app.state.revisions = RevisionPublisher(keeper, timeout_seconds=settings.publish_timeout_seconds)
     app.state.stores = stores
     app.state.health = tracker
     app.state.echoes = echo_watch

@@ -13,7 +13,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from connectors.delivery import deliver, text
 from connectors.echoes import meta_echoes
-from connectors.platforms import meta
+from connectors.platforms import meta, meta_changes
+from connectors.revising import publish as publish_revisions
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/webhooks/meta", tags=["meta"])
@@ -57,7 +58,8 @@ async def verify(
     return text(answer)
 
 
-@router.post("", summary="Meta webhook delivery (Page feed posts and comments, Messenger, Instagram comments and DMs)")
+@router.post("", summary="Meta webhook delivery (Page feed posts and comments, their edits and removals; Messenger, "
+             "Instagram comments and DMs)")
 async def receive(request: Request) -> Response:
     body = await request.body()
     secret = request.app.state.settings.meta_app_secret.get_secret_value()
@@ -68,7 +70,9 @@ async def receive(request: Request) -> Response:
     request.app.state.echoes.observe(meta_echoes(body))  # the accounts' own posts: did we send them?
 
     async def parse():
-        return await _thread(request, meta.parse(body))
+        found = meta_changes.parse_all(body)
+        await publish_revisions(request, found.revisions)  # edits and deletions of earlier messages
+        return await _thread(request, found.messages)
 
     return await deliver(request, source=SOURCE, body=body, parse=parse, ok=lambda: text("EVENT_RECEIVED"),
                          accepted=lambda: text("accepted; payload dead-lettered"))

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from connectors.delivery import deliver, text
 from connectors.echoes import x_echoes
 from connectors.platforms import x
+from connectors.revising import publish as publish_revisions
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/webhooks/x", tags=["x"])
@@ -56,7 +57,7 @@ async def _thread(request: Request, messages: list) -> list:
     return threaded
 
 
-@router.post("", summary="X account activity delivery (mentions, replies, DMs)")
+@router.post("", summary="X account activity delivery (mentions, replies, DMs, deleted posts)")
 async def receive(request: Request) -> Response:
     body = await request.body()
     secret = _secret(request)
@@ -66,6 +67,8 @@ async def receive(request: Request) -> Response:
     request.app.state.echoes.observe(x_echoes(body))  # the account's own posts and DMs: did we send them?
 
     async def parse():
-        return await _thread(request, x.parse(body))
+        found = x.parse_all(body)
+        await publish_revisions(request, found.revisions)  # posts their authors deleted
+        return await _thread(request, found.messages)
 
     return await deliver(request, source=SOURCE, body=body, parse=parse, ok=lambda: text("ok"))

@@ -5,12 +5,13 @@ handled side by side, the records of one conversation in order, and the offsets 
 the batch's writes and the counters they moved. Staff commands, send outcomes and duty alert steps, which
 are few, are taken one at a time."""
 
-from civic_contracts import DutyAlertProgress, InboundMessage, InboxCommand, OpsAlert, TriageResult
+from civic_contracts import DutyAlertProgress, InboundMessage, InboxCommand, MessageRevision, OpsAlert, TriageResult
 from civic_contracts.outbound import ReplyStatus
 from civic_contracts.topics import (
     DUTY_ALERT_PROGRESS,
     INBOX_COMMAND,
     MESSAGE_RECEIVED,
+    MESSAGE_REVISED,
     MESSAGE_TRIAGED,
     OPS_ALERT,
     REPLY_STATUS,
@@ -19,7 +20,7 @@ from civic_eventing import BatchConsumer, Consumer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from responder.service import commands, duty_progress, intake, replies, security_alerts
+from responder.service import commands, duty_progress, intake, replies, revisions, security_alerts
 from responder.service.context import Responder
 
 
@@ -89,3 +90,16 @@ def register(broker: KafkaBroker, *, group_id: str, responder: Responder, tracer
     @broker.subscriber(OPS_ALERT.name, **options(OPS_ALERT.name), title="record an account alert; page the rota for a security one")
     async def on_ops_alert(msg: KafkaMessage) -> None:
         await accounts.handle(msg, OpsAlert, account_alert)
+
+    # Edits and deletions are rare; one that names a message not stored yet (its intake still under way) is
+    # retried for some seconds, then dead-lettered with the reason.
+    revised = Consumer(broker, service="responder", group=f"{group_id}.{MESSAGE_REVISED.name}",
+                       backoff_seconds=(0.5, 2.0, 5.0, 10.0))
+
+    async def revision(m: MessageRevision) -> None:
+        await revisions.on_revision(responder, m)
+        await flush_counters()
+
+    @broker.subscriber(MESSAGE_REVISED.name, **options(MESSAGE_REVISED.name), title="keep an edit or deletion as a version")
+    async def on_message_revised(msg: KafkaMessage) -> None:
+        await revised.handle(msg, MessageRevision, revision)

@@ -259,23 +259,32 @@ def _changes(obj: str, entry: _Entry, raw: str, now: datetime) -> list[InboundMe
     return found
 
 
-def parse(body: bytes, *, now: datetime | None = None) -> list[InboundMessage]:
-    """Citizen messages in a verified Meta webhook body, oldest first (Meta does not guarantee order).
-
-    Raises PayloadError, with the reason, for a body that is not a Meta webhook envelope."""
-    now = now or datetime.now(UTC)
+def envelope(body: bytes) -> _Envelope:
+    """The verified body as a Meta webhook envelope; PayloadError, with the reason, for anything else."""
     try:
-        envelope = _Envelope.model_validate_json(body)
+        found = _Envelope.model_validate_json(body)
     except ValidationError as exc:
         raise _invalid("not a Meta webhook envelope", exc) from exc
-    if envelope.object not in OBJECTS:
-        raise PayloadError(f"unsupported Meta object {envelope.object!r}")
-    channel = OBJECTS[envelope.object]
-    raw = body.decode("utf-8", errors="replace")
+    if found.object not in OBJECTS:
+        raise PayloadError(f"unsupported Meta object {found.object!r}")
+    return found
+
+
+def messages_in(found: _Envelope, raw: str, now: datetime) -> list[InboundMessage]:
+    """Citizen messages of a parsed envelope, oldest first (Meta does not guarantee order)."""
+    channel = OBJECTS[found.object]
     messages: list[InboundMessage] = []
-    for entry in envelope.entry:
-        messages.extend(_changes(envelope.object, entry, raw, now))
+    for entry in found.entry:
+        messages.extend(_changes(found.object, entry, raw, now))
         for event in entry.messaging:
             if (m := _private_message(channel, entry.id, event, raw, now)) is not None:
                 messages.append(m)
     return sorted(messages, key=lambda m: m.sent_at)
+
+
+def parse(body: bytes, *, now: datetime | None = None) -> list[InboundMessage]:
+    """Citizen messages in a verified Meta webhook body, oldest first (Meta does not guarantee order).
+
+    Raises PayloadError, with the reason, for a body that is not a Meta webhook envelope. Edits and deletions
+    of earlier messages are read by `meta_changes`."""
+    return messages_in(envelope(body), body.decode("utf-8", errors="replace"), now or datetime.now(UTC))

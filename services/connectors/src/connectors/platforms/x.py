@@ -16,6 +16,7 @@ from civic_contracts import Attachment, Author, Channel, InboundMessage, Message
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from connectors.platforms import PayloadError
+from connectors.platforms.revisions import Delivery, deletion
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 # X's CRC tokens are short random tokens (letters, digits and base64 punctuation). The CRC answer is the same
@@ -102,9 +103,22 @@ class _DmEvent(_Loose):
     message_create: _MessageCreate | None = None
 
 
+class _DeletedStatus(_Loose):
+    id: str = Field(pattern=X_ID)
+    user_id: str = Field(pattern=X_ID)
+
+
+class _TweetDelete(_Loose):
+    """`tweet_delete_events[]`: `{"status": {"id", "user_id"}, "timestamp_ms"}` (PLATFORMS.md 2c)."""
+
+    status: _DeletedStatus
+    timestamp_ms: str | int | None = None
+
+
 class _Activity(_Loose):
     for_user_id: str = Field(pattern=X_ID)
     tweet_create_events: list[_Tweet] = Field(default_factory=list)
+    tweet_delete_events: list[_TweetDelete] = Field(default_factory=list)
     direct_message_events: list[_DmEvent] = Field(default_factory=list)
     users: dict[str, dict] = Field(default_factory=dict)
 
@@ -181,9 +195,10 @@ def _reason(what: str, exc: ValidationError) -> PayloadError:
     return PayloadError(f"{what}: " + "; ".join(parts))
 
 
-def parse(body: bytes, *, now: datetime | None = None) -> list[InboundMessage]:
-    """Mentions and DMs in a verified Account Activity delivery, oldest first. Other activity (likes, follows,
-    typing, reads) yields nothing. Raises PayloadError for a body that is not an activity envelope."""
+def parse_all(body: bytes, *, now: datetime | None = None) -> Delivery:
+    """Mentions and DMs in a verified Account Activity delivery, oldest first, and the posts their authors deleted
+    (`tweet_delete_events`; the account's own deletions are skipped). Other activity (likes, follows, typing,
+    reads) yields nothing. Raises PayloadError for a body that is not an activity envelope."""
     now = now or datetime.now(UTC)
     try:
         activity = _Activity.model_validate_json(body)
@@ -193,7 +208,24 @@ def parse(body: bytes, *, now: datetime | None = None) -> list[InboundMessage]:
     account = activity.for_user_id
     found = [m for t in activity.tweet_create_events if (m := _mention(account, t, raw, now))]
     found += [m for e in activity.direct_message_events if (m := _dm(account, e, activity.users, raw, now))]
-    return sorted(found, key=lambda m: m.sent_at)
+    gone = [
+        deletion(message_id=f"x:{account}:{d.status.id}", channel=Channel.X, account_id=account,
+                 platform_message_id=d.status.id, conversation_key=tweet_key(account, d.status.id),
+                 actor_id=d.status.user_id, revised_at=_millis(d.timestamp_ms) or now, now=now, raw=raw)
+        for d in activity.tweet_delete_events if d.status.user_id != account
+    ]
+    return Delivery(messages=sorted(found, key=lambda m: m.sent_at), revisions=gone)
+
+
+def _millis(value: str | int | None) -> datetime | None:
+    if value is None or not str(value).isdigit():
+        return None
+    return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+
+
+def parse(body: bytes, *, now: datetime | None = None) -> list[InboundMessage]:
+    """Mentions and DMs in a verified Account Activity delivery, oldest first (see `parse_all`)."""
+    return parse_all(body, now=now).messages
 
 
 def parse_mentions(account: str, page: dict, *, now: datetime | None = None) -> list[InboundMessage]:

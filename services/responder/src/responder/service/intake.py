@@ -9,17 +9,18 @@ from responder.domain import sla
 from responder.domain.delivery import find_case_reference, normalise_contact
 from responder.domain.duty import escalation_chain, on_duty
 from responder.domain.states import status_on_citizen_message
+from responder.service import revisions
 from responder.service.context import Responder, changes
 
 E = ConversationEventType
 PRIVATE_KINDS = ("private_message", "email")
 
 
-DECISION = ("department", "urgency", "abuse", "language", "needs_review", "classifier_version")
+DECISION = ("department", "urgency", "abuse", "language", "needs_review", "classifier_version", "pii")  # pii: an edit's new spans
 
 
 async def on_message(r: Responder, message: InboundMessage) -> None:
-    if r.recent.get(f"m:{message.id}") or not r.serves(message.conversation_key):
+    if r.recent.get(f"m:{message.id}") == hash(message.text) or not r.serves(message.conversation_key):
         return  # a duplicate delivery, or another organisation's account
     async with r.lock(message.conversation_key):
         await _on_message(r, message)
@@ -28,7 +29,9 @@ async def on_message(r: Responder, message: InboundMessage) -> None:
 async def _on_message(r: Responder, message: InboundMessage) -> None:
     stored = await r.conversations.message(message.id) or {}
     if stored.get("intake_done"):
-        r.recent.put(f"m:{message.id}")
+        if stored.get("text") != message.text:  # delivered again with other text: kept as a version
+            await revisions.redelivered(r, stored, message)
+        r.recent.put(f"m:{message.id}", hash(message.text))
         return
     conversation = await r.conversations.store_message(message, counted=bool(stored.get("counted")))
     if stored.get("triage") and not stored.get("triage_applied"):
@@ -58,7 +61,7 @@ async def _on_message(r: Responder, message: InboundMessage) -> None:
                  conversation_key=key, conversation=conversation,
                  data={"message_id": message.id, "channel": message.channel.value, "kind": message.kind.value})
     await r.conversations.mark_intake_done(message.id)
-    r.recent.put(f"m:{message.id}")
+    r.recent.put(f"m:{message.id}", hash(message.text))
 
 
 async def _reopen(r: Responder, conversation: dict, message: InboundMessage, status: str) -> bool:

@@ -50,11 +50,30 @@ def render_html(bundle: dict) -> str:
         rows = "".join(
             f"<tr><td>{_when(i['at'])}</td><td>{escape(str(i['from']))}</td><td>{escape(str(i['text']))}"
             + (f" <em>({i['attachments']} attachment(s) not included)</em>" if i.get("attachments") else "")
-            + "</td></tr>" for i in section["items"])
+            + _history(i) + "</td></tr>" for i in section["items"])
         parts.append('<table><thead><tr><th scope="col">When</th><th scope="col">From</th>'
                      f'<th scope="col">Message</th></tr></thead><tbody>{rows}</tbody></table>')
     parts.append("</main></body></html>")
     return "\n".join(parts)
+
+
+BY = {"author": "its author", "account": "the organisation's account", "platform": "the platform"}
+
+
+def _history(item: dict) -> str:
+    """An edited message's earlier versions and a deletion, under its text."""
+    parts = []
+    if item.get("deleted"):
+        parts.append(f"<p><strong>Deleted by {BY.get(item['deleted'].get('by'), 'the platform')} on "
+                     f"{_when(item['deleted'].get('at'))}</strong> (the text above is the archived copy).</p>")
+    versions = item.get("versions") or []
+    if versions:
+        rows = "".join(f"<li>Written {_when(v.get('written_at'))}"
+                       + (f", replaced {_when(v.get('replaced_at'))} by {BY.get(v.get('replaced_by'), 'the platform')}"
+                          if v.get("replaced_at") else "")
+                       + f": {escape(str(v.get('text') or ''))}</li>" for v in versions)
+        parts.append(f"<p>Edited; earlier versions:</p><ol>{rows}</ol>")
+    return "".join(parts)
 
 
 def write(bundle: dict, directory: str | Path) -> list[Path]:

@@ -40,7 +40,7 @@ async def erase(store: RecordsStore, person_values: list[str], *, reason: str, r
     counts = {"messages": await store.update_each("messages", message_ids, {
         "$set": {"text": tombstone(now, request), "author": erased_author, "attachments": [], "permalink": None,
                  "triage.pii": [], "erased": {"at": now, "request": request}},
-        "$unset": {"raw_payload": ""},
+        "$unset": {"raw_payload": "", "versions": ""},  # earlier versions of an edited message go too
     })}
     keys = sorted({m["conversation_key"] for m in own})
     began = [c["_id"] for c in await store.conversations_by_keys(keys) if person.wrote(c)]

@@ -10,6 +10,7 @@ from responder.adapters.mongo_records import RecordsStore
 from responder.domain.records import redact
 from responder.service.records.audit import records_audit
 from responder.service.records.bundle import render_html
+from responder.service.records.subject import deletion_item, version_item
 
 
 async def foi_export(store: RecordsStore, *, since: datetime, until: datetime, now: datetime, actor: dict,
@@ -37,10 +38,16 @@ async def foi_export(store: RecordsStore, *, since: datetime, until: datetime, n
                 text, log = redact(m.get("text") or "", (m.get("triage") or {}).get("pii") or [])
             redactions += [{"message_id": m["_id"], "what": entry["kind"], "start": entry["start"], "end": entry["end"]}
                            for entry in log]
+            history = []
+            for n, version in enumerate(m.get("versions") or [], start=1):  # earlier texts of an edited message
+                earlier, log = redact(version.get("text") or "", version.get("pii") or [])
+                redactions += [{"message_id": m["_id"], "version": n, "what": entry["kind"], "start": entry["start"],
+                                "end": entry["end"]} for entry in log]
+                history.append(version_item(version, earlier))
             who = _pseudonym(people, str((m.get("author") or {}).get("platform_id")))
             redactions.append({"message_id": m["_id"], "what": "correspondent's identity"})
             items.append({"at": m.get("sent_at"), "from": who, "channel": m.get("channel"), "text": text,
-                          "message_id": m["_id"]})
+                          "message_id": m["_id"], "versions": history, "deleted": deletion_item(m)})
         for r in (r for r in replies if r["conversation_key"] == key):
             redactions.append({"message_id": r["_id"], "what": "name of the member of staff"})
             items.append({"at": r.get("sent_at") or r.get("requested_at"), "from": f"the organisation ({r.get('account_id')})",

@@ -54,17 +54,35 @@ async def subject_access(store: RecordsStore, person_values: list[str], *, now: 
 
 def _message_item(message: dict, person: Person, redactions: list[dict]) -> dict:
     spans = (message.get("triage") or {}).get("pii") or []
+    history: list[dict] = []
     if person.wrote(message):
         text, log = redact(message.get("text") or "", spans, keep=person.keeps)
         author = "you"
         for entry in log:
             redactions.append({"message_id": message["_id"], "what": f"third party {entry['kind']}",
                                "start": entry["start"], "end": entry["end"]})
+        for n, version in enumerate(message.get("versions") or [], start=1):  # earlier texts of an edited message
+            earlier, log = redact(version.get("text") or "", version.get("pii") or [], keep=person.keeps)
+            redactions += [{"message_id": message["_id"], "version": n, "what": f"third party {entry['kind']}",
+                            "start": entry["start"], "end": entry["end"]} for entry in log]
+            history.append(version_item(version, earlier))
     else:
         text, author = WITHHELD, "another person"
         redactions.append({"message_id": message["_id"], "what": "another person's message and identity"})
     return {"at": message.get("sent_at"), "from": author, "channel": message.get("channel"), "text": text,
-            "message_id": message["_id"], "attachments": len(message.get("attachments") or [])}
+            "message_id": message["_id"], "attachments": len(message.get("attachments") or []),
+            "versions": history, "deleted": deletion_item(message)}
+
+
+def version_item(version: dict, text: str) -> dict:
+    """An earlier version of a message in a bundle: its (redacted) text, when it was written and replaced, by whom."""
+    return {"text": text, "written_at": version.get("written_at"), "replaced_at": version.get("replaced_at"),
+            "replaced_by": version.get("replaced_by")}
+
+
+def deletion_item(message: dict) -> dict | None:
+    deleted = message.get("deleted")
+    return {"at": deleted.get("at"), "by": deleted.get("by")} if deleted else None
 
 
 def _reply_item(reply: dict, redactions: list[dict]) -> dict:
