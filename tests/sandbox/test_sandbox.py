@@ -85,6 +85,8 @@ async def connectors():
                                  twilio_auth_token="s-tw", mailgun_signing_key="s-mg", open311_api_keys=["k-311"])
     app = connectors_app(settings)
     app.state.publisher = FakePublisher()
+    app.state.revisions = FakePublisher()  # edits and deletions (`revisions()`), counted apart from messages
+    app.state.revisions.revisions = app.state.revisions.messages
     app.state.stores = FakeStores()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8081") as client:
         yield app, client
@@ -105,4 +107,7 @@ async def test_sample_traffic_on_every_channel_is_accepted_by_the_connectors(con
     channels = {m.channel.value for m in app.state.publisher.published}
     assert channels == {"facebook", "messenger", "instagram", "x", "sms", "whatsapp", "email", "webform"}
     assert app.state.publisher.letters == []
-    assert len(app.state.publisher.published) == len(deliveries)
+    revised = app.state.revisions.published  # a Facebook comment edited, another removed, a mention deleted
+    assert sorted((r.channel.value, r.kind.value) for r in revised) == [
+        ("facebook", "deleted"), ("facebook", "edited"), ("x", "deleted")]
+    assert len(app.state.publisher.published) + len(revised) == len(deliveries)

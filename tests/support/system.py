@@ -179,7 +179,8 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
     clock = TestClock()
     from civic_contracts import TOPICS
 
-    await skip_history(kafka, [f"triage-{run_id}", *(f"responder-{run_id}.{t}" for t in TOPICS),
+    await skip_history(kafka, [f"triage-{run_id}", *(f"triage-{run_id}.{t}" for t in TOPICS),
+                               *(f"responder-{run_id}.{t}" for t in TOPICS),
                                *(f"notifier-{run_id}.{t}" for t in TOPICS),
                                f"connectors-{run_id}-ledger", f"connectors-{run_id}-outbound",
                                f"connectors-{run_id}-open311"])

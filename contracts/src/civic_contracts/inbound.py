@@ -49,6 +49,11 @@ class InboundMessage(BaseModel):
     in_reply_to: str | None = Field(default=None, description="Platform id of the message or post this one answers, if any.")
     attachments: list[Attachment] = Field(default_factory=list, description="Attachments, by reference.")
     raw_payload: str = Field(description="The untouched platform payload (the verified request body), kept for replay.")
+    language: str | None = Field(
+        default=None, pattern=r"^[a-z]{2,3}$",
+        description="The language the citizen chose to write in (ISO 639-1, for example `cy` on the Welsh contact "
+        "form), so the organisation answers in it; None when they chose none (triage detects the language).",
+    )
     trace_id: str | None = Field(
         default=None, pattern=r"^[0-9a-f]{32}$",
         description="W3C trace id of the hop that received the message (the webhook request or the poll), so staff "

@@ -1,11 +1,13 @@
-"""The HTML of the contact form: plain, accessible HTML with no script. Every label is tied to its field,
-personal fields carry `autocomplete`, errors are listed in a summary at the top (linking to each field) and
-next to the field, and every value shown is escaped."""
+"""The HTML of the contact form, in Welsh or English (`contact_texts`): plain, accessible HTML with no script.
+The language choice comes first on every page (Cymraeg, English: links to `?lang=cy` / `?lang=en`); every label
+is tied to its field, personal fields carry `autocomplete`, errors are listed in a summary at the top (linking to
+each field) and next to the field, and every value shown is escaped."""
 
 import base64
 import hashlib
 from html import escape
 
+from connectors.contact_texts import HTML_LANG, LANGUAGES, NAMES, service_name, text
 from connectors.platforms.webform import MAX_DESCRIPTION, Service
 
 STYLE = """body{font-family:Arial,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5}
@@ -14,6 +16,7 @@ input,select,textarea{font-size:1rem;width:100%;padding:.3em;border:2px solid #0
 :focus{outline:3px solid #fd0}.error-summary{border:4px solid #d4351c;padding:1em}
 .error{color:#d4351c;font-weight:bold;margin:0}[aria-invalid=true]{border-color:#d4351c}
 .visually-hidden{position:absolute;left:-10000px}
+.languages ul{list-style:none;padding:0;display:flex;gap:1.5em;margin:0 0 1em}.languages a{font-weight:bold}
 button{margin-top:1.5em;font-size:1.1rem;padding:.5em 1em;background:#00703c;color:#fff;border:0}"""
 
 # Inline style only, by its hash: no script at all, nothing from elsewhere, never inside another site's frame.
@@ -22,19 +25,29 @@ CSP = ("default-src 'none'; style-src 'sha256-" + base64.b64encode(hashlib.sha25
 HEADERS = {"content-security-policy": CSP, "x-frame-options": "DENY", "cache-control": "no-store",
            "referrer-policy": "no-referrer"}
 
-FIELDS = [  # name, label, hint, autocomplete, input type
-    ("address_string", "Where is it?", "A street address or a description of the place.", "street-address", "text"),
-    ("first_name", "First name (optional)", None, "given-name", "text"),
-    ("last_name", "Last name (optional)", None, "family-name", "text"),
-    ("email", "Email address (optional)", "So we can reply to you.", "email", "email"),
-    ("phone", "Phone number (optional)", None, "tel", "tel"),
+FIELDS = [  # name, has a hint, autocomplete, input type
+    ("address_string", True, "street-address", "text"),
+    ("first_name", False, "given-name", "text"),
+    ("last_name", False, "family-name", "text"),
+    ("email", True, "email", "email"),
+    ("phone", False, "tel", "tel"),
 ]
 
 
-def _page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+def _languages(language: str) -> str:
+    """The language choice, first on the page: each name in its own language, the current one marked."""
+    links = "".join(
+        f'<li><a href="/contact?lang={code}" lang="{HTML_LANG[code]}" hreflang="{HTML_LANG[code]}"'
+        + (' aria-current="true"' if code == language else "") + f">{NAMES[code]}</a></li>"
+        for code in LANGUAGES)
+    return f'<nav class="languages" aria-label="{escape(text(language, "language_nav"))}"><ul>{links}</ul></nav>'
+
+
+def _page(title: str, body: str, language: str) -> str:
+    return (f'<!DOCTYPE html><html lang="{HTML_LANG.get(language, "en-GB")}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>")
+            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>{_languages(language)}"
+            f"<main>{body}</main></body></html>")
 
 
 def _described(name: str, hint: str | None, errors: dict[str, str]) -> str:
@@ -43,60 +56,70 @@ def _described(name: str, hint: str | None, errors: dict[str, str]) -> str:
     return (f' aria-describedby="{" ".join(ids)}"' if ids else "") + invalid
 
 
-def _hint_and_error(name: str, hint: str | None, errors: dict[str, str]) -> str:
+def _hint_and_error(name: str, hint: str | None, errors: dict[str, str], language: str) -> str:
     out = f'<p class="hint" id="{name}-hint">{escape(hint)}</p>' if hint else ""
     if name in errors:
-        out += f'<p class="error" id="{name}-error"><span class="visually-hidden">Error:</span> {escape(errors[name])}</p>'
+        out += (f'<p class="error" id="{name}-error"><span class="visually-hidden">'
+                f'{escape(text(language, "error_prefix"))}</span> {escape(errors[name])}</p>')
     return out
 
 
-def form_page(services: list[Service], values: dict[str, str], errors: dict[str, str], *, started: str) -> str:
-    """The form, filled with `values` and showing `errors` (field name -> message); `started` is the signed
-    time the form was shown (checked on submission with the honeypot field, see `webform_guard`)."""
-    parts = ["<h1>Contact the council</h1>"]
+def form_page(services: list[Service], values: dict[str, str], errors: dict[str, str], *, started: str,
+              language: str = "en") -> str:
+    """The form in `language`, filled with `values` and showing `errors` (field name -> message, already in that
+    language); `started` is the signed time the form was shown (checked with the honeypot, see `webform_guard`)."""
+    t = lambda key, **v: text(language, key, **v)  # noqa: E731
+    parts = [f"<h1>{escape(t('title'))}</h1>"]
     if errors:
         items = "".join(f'<li><a href="#{escape(name)}">{escape(message)}</a></li>' for name, message in errors.items())
         parts.append('<div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">'
-                     f'<h2 id="error-summary-title">There is a problem</h2><ul>{items}</ul></div>')
-    parts.append('<form method="post" action="/contact" novalidate>'
+                     f'<h2 id="error-summary-title">{escape(t("problem"))}</h2><ul>{items}</ul></div>')
+    parts.append(f'<form method="post" action="/contact?lang={language}" novalidate>'
+                 f'<input type="hidden" name="lang" value="{language}">'
                  f'<input type="hidden" name="form_started" value="{escape(started)}">'
                  # The honeypot: hidden from people and from assistive technology, never focusable.
-                 '<div class="visually-hidden" aria-hidden="true"><label for="website">Leave this empty</label>'
+                 f'<div class="visually-hidden" aria-hidden="true"><label for="website">{escape(t("honeypot"))}</label>'
                  '<input id="website" name="website" type="text" tabindex="-1" autocomplete="off" value=""></div>')
     chosen = values.get("service_code", "")
-    options = '<option value="">Choose a category</option>' + "".join(
-        f'<option value="{escape(s.code)}"{" selected" if s.code == chosen else ""}>{escape(s.name)}</option>'
-        for s in services
+    options = f'<option value="">{escape(t("service_choose"))}</option>' + "".join(
+        f'<option value="{escape(s.code)}"{" selected" if s.code == chosen else ""}>'
+        f"{escape(service_name(language, s.code, s.name))}</option>" for s in services
     )
-    parts.append('<label for="service_code">What is it about?</label>'
-                 + _hint_and_error("service_code", None, errors)
+    parts.append(f'<label for="service_code">{escape(t("service_label"))}</label>'
+                 + _hint_and_error("service_code", None, errors, language)
                  + f'<select id="service_code" name="service_code"{_described("service_code", None, errors)}>{options}</select>')
-    hint = f"Tell us what is wrong and since when. Up to {MAX_DESCRIPTION} characters. Do not include bank details."
-    parts.append('<label for="description">Your message</label>' + _hint_and_error("description", hint, errors)
+    hint = t("description_hint", n=MAX_DESCRIPTION)
+    parts.append(f'<label for="description">{escape(t("description_label"))}</label>'
+                 + _hint_and_error("description", hint, errors, language)
                  + f'<textarea id="description" name="description" rows="6" maxlength="{MAX_DESCRIPTION}"'
                  + f'{_described("description", hint, errors)}>{escape(values.get("description", ""))}</textarea>')
-    for name, label, field_hint, autocomplete, kind in FIELDS:
-        parts.append(f'<label for="{name}">{escape(label)}</label>' + _hint_and_error(name, field_hint, errors)
+    for name, has_hint, autocomplete, kind in FIELDS:
+        field_hint = t(f"{name}_hint") if has_hint else None
+        parts.append(f'<label for="{name}">{escape(t(f"{name}_label"))}</label>'
+                     + _hint_and_error(name, field_hint, errors, language)
                      + f'<input id="{name}" name="{name}" type="{kind}" autocomplete="{autocomplete}" '
                      + f'value="{escape(values.get(name, ""))}"{_described(name, field_hint, errors)}>')
-    parts.append('<button type="submit">Send</button></form>')
-    title = ("Error: " if errors else "") + "Contact the council"
-    return _page(title, "".join(parts))
+    parts.append(f'<button type="submit">{escape(t("send"))}</button></form>')
+    title = (t("error_prefix") + " " if errors else "") + t("title")
+    return _page(title, "".join(parts), language)
 
 
-def confirmation_page(reference: str, service_name: str) -> str:
-    body = (f"<h1>Thank you, we have your message</h1><p>It is about: {escape(service_name)}.</p>"
-            f'<p>Your reference is <strong id="reference">{escape(reference)}</strong>. '
-            "Quote it if you contact us about this again.</p>"
-            f'<p><a href="/open311/v2/requests/{escape(reference)}.json">Check its status</a></p>')
-    return _page("Message received", body)
+def confirmation_page(reference: str, service_name_shown: str, language: str = "en") -> str:
+    t = lambda key, **v: text(language, key, **v)  # noqa: E731
+    strong = f'<strong id="reference">{escape(reference)}</strong>'
+    body = (f"<h1>{escape(t('done_heading'))}</h1><p>{escape(t('done_about', service=service_name_shown))}</p>"
+            f"<p>{escape(t('done_reference', reference='{reference}')).replace('{reference}', strong)}</p>"
+            f"<p>{escape(t('done_language'))}</p>"
+            f'<p><a href="/open311/v2/requests/{escape(reference)}.json">{escape(t("done_status"))}</a></p>')
+    return _page(t("done_title"), body, language)
 
 
-def too_many_page(retry_seconds: int) -> str:
-    return _page("Too many messages", "<h1>Too many messages from your connection</h1>"
-                 f"<p>Your message was not sent. Please wait {retry_seconds // 60 + 1} minutes and try again.</p>")
+def too_many_page(retry_seconds: int, language: str = "en") -> str:
+    minutes = retry_seconds // 60 + 1
+    return _page(text(language, "busy_title"), f"<h1>{escape(text(language, 'busy_heading'))}</h1>"
+                 f"<p>{escape(text(language, 'busy_text', minutes=minutes))}</p>", language)
 
 
-def unavailable_page() -> str:
-    return _page("Sorry, there is a problem", "<h1>Sorry, there is a problem with the service</h1>"
-                 "<p>Your message was not sent. Please try again in a few minutes.</p>")
+def unavailable_page(language: str = "en") -> str:
+    return _page(text(language, "down_title"), f"<h1>{escape(text(language, 'down_heading'))}</h1>"
+                 f"<p>{escape(text(language, 'down_text'))}</p>", language)

@@ -41,9 +41,11 @@ class Unavailable(RuntimeError):
     """Storage or Kafka did not take the request; the client should retry."""
 
 
-async def submit(app, fields: dict[str, str], attributes: dict[str, list[str]] | None = None) -> webform.ServiceRequest:
+async def submit(app, fields: dict[str, str], attributes: dict[str, list[str]] | None = None, *,
+                 language: str | None = None) -> webform.ServiceRequest:
     """Validates, stores and publishes one submission. Raises RequestError (the submitter's fault) or
-    Unavailable (ours: retry). `attributes`: see `webform.validate`."""
+    Unavailable (ours: retry). `attributes`: see `webform.validate`; `language`: the one the citizen chose (the
+    contact form's Welsh or English), carried on the message."""
     settings = app.state.settings
     webform_guard.check_fields(fields)
     request = webform.validate(fields, {s.code: s for s in app.state.services}, attributes=attributes)
@@ -57,7 +59,7 @@ async def submit(app, fields: dict[str, str], attributes: dict[str, list[str]] |
         if not await stores.requests.save(request):  # a repeat: published again, same id and same time
             stored = await stores.requests.get(request.service_request_id)
             request = dataclasses.replace(request, requested_datetime=stored["requested_datetime"])
-        message = webform.to_message(request, settings.open311_jurisdiction_id, raw=raw)
+        message = webform.to_message(request, settings.open311_jurisdiction_id, raw=raw, language=language)
         await app.state.publisher.messages([message])
     except PublishFailed as exc:
         raise Unavailable(str(exc)) from exc

@@ -3,7 +3,16 @@
 from datetime import datetime
 from typing import Annotated
 
-from civic_contracts import Attachment, Author, MessageKind, ReplyState, StoredConversation, TriageResult
+from civic_contracts import (
+    Attachment,
+    Author,
+    MessageDeletion,
+    MessageKind,
+    MessageVersion,
+    ReplyState,
+    StoredConversation,
+    TriageResult,
+)
 from civic_contracts.commands import CloseReason
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -21,6 +30,11 @@ class MessageView(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list)
     triage: TriageResult | None = Field(default=None, description="Triage's decision, once made.")
     trace_id: str | None = Field(default=None, description="Trace id of the hop that received it (open it in the trace UI).")
+    edited_at: datetime | None = Field(default=None, description="When the platform last reported an edit of it.")
+    versions: list[MessageVersion] = Field(default_factory=list, description="Its earlier versions (edits the platform "
+                                           "reported), each with when it was written and who replaced it.")
+    deleted: MessageDeletion | None = Field(default=None, description="Set when the platform reported it deleted; "
+                                            "`text` is then the archived copy.")
 
 
 class ConversationView(StoredConversation):

@@ -51,6 +51,12 @@ def requests_for(args: argparse.Namespace, rng: random.Random) -> list[tuple[str
                      for _, t in channels.INSTAGRAM_DMS]
         payloads += [webhooks.visitor_post(args.page_id, t, _user(rng)["name"], str(rng.randint(10**9, 10**10)), day(), rng)
                      for _, t in channels.VISITOR_POSTS]
+        # Citizens change their minds: the first comment edited, the second removed by its author.
+        comments = [p for p in payloads if p["entry"][0].get("changes", [{}])[0].get("value", {}).get("item") == "comment"]
+        if len(comments) >= 2:
+            first = comments[0]["entry"][0]["changes"][0]["value"]
+            payloads.append(webhooks.feed_comment_change(comments[0], "edited", now, f"{first['message']} (edited: still not sorted)"))
+            payloads.append(webhooks.feed_comment_change(comments[1], "remove", now))
         for p in payloads:
             body = json.dumps(p, ensure_ascii=True).encode()
             out.append(("meta", "/webhooks/meta", body, signing.meta(body, args.app_secret)))
@@ -58,6 +64,7 @@ def requests_for(args: argparse.Namespace, rng: random.Random) -> list[tuple[str
         payloads = [webhooks.x_mention(args.x_account, args.x_handle, t.format(handle=args.x_handle), _user(rng), day(), rng)
                     for _, t in channels.TWEETS[:5]]
         payloads += [webhooks.x_dm(args.x_account, t, _user(rng), day(), rng) for _, t in channels.X_DMS]
+        payloads.append(webhooks.x_tweet_delete(args.x_account, payloads[0], now))  # the first mention, deleted
         for p in payloads:
             body = json.dumps(p, ensure_ascii=False).encode()
             out.append(("x", "/webhooks/x", body, signing.x(body, args.x_consumer_secret)))

@@ -1,5 +1,6 @@
-"""Webhook deliveries as each platform shapes them (PLATFORMS.md): Meta (Page feed comments and visitor posts, Messenger, Instagram
-comments and DMs), X account activity (mentions, DMs), Twilio (SMS, WhatsApp), Mailgun routes, Open311."""
+"""Webhook deliveries as each platform shapes them (PLATFORMS.md): Meta (Page feed comments and visitor posts, their edits
+and removals, Messenger, Instagram comments and DMs), X account activity (mentions, DMs, deleted posts), Twilio (SMS,
+WhatsApp), Mailgun routes, Open311."""
 
 import json
 import random
@@ -17,6 +18,17 @@ def feed_comment(page_id: str, text: str, author: str, author_id: str, at: int, 
         "from": {"id": author_id, "name": author}, "message": text, "created_time": at, "is_hidden": False,
         "permalink_url": f"https://www.facebook.com/{page_id}/posts/{post.split('_')[1]}?comment_id={comment.split('_')[2]}",
     }}]}]}
+
+
+def feed_comment_change(delivered: dict, verb: str, at: int, text: str | None = None) -> dict:
+    """A later change of a delivered feed comment, as Meta reports it: the same comment with `verb` `edited` (and
+    its new `message`) or `remove` (no message)."""
+    entry = delivered["entry"][0]
+    value = {k: v for k, v in entry["changes"][0]["value"].items() if k not in ("message", "permalink_url", "is_hidden")}
+    value["verb"] = verb
+    if text is not None:
+        value["message"] = text
+    return {"object": "page", "entry": [{"id": entry["id"], "time": at, "changes": [{"field": "feed", "value": value}]}]}
 
 
 def visitor_post(page_id: str, text: str, author: str, author_id: str, at: int, rng: random.Random) -> dict:
@@ -63,6 +75,14 @@ def x_mention(account: str, handle: str, text: str, user: dict, at: int, rng: ra
         "in_reply_to_status_id_str": None, "in_reply_to_user_id_str": None,
         "user": {"id_str": user["id"], "screen_name": user["username"], "name": user["name"]},
         "entities": {"user_mentions": [mention] if start >= 0 else [], "hashtags": [], "urls": []},
+    }]}
+
+
+def x_tweet_delete(account: str, delivered: dict, at: int) -> dict:
+    """X's report that the author of a delivered mention deleted it (`tweet_delete_events`)."""
+    tweet = delivered["tweet_create_events"][0]
+    return {"for_user_id": account, "tweet_delete_events": [{
+        "status": {"id": tweet["id_str"], "user_id": tweet["user"]["id_str"]}, "timestamp_ms": str(at * 1000),
     }]}
 
 

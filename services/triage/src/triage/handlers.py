@@ -2,8 +2,8 @@
 
 from collections.abc import Callable
 
-from civic_contracts import InboundMessage, TriageCorrection
-from civic_contracts.topics import INCIDENT, MESSAGE_RECEIVED, MESSAGE_TRIAGED, TRIAGE_CORRECTION
+from civic_contracts import InboundMessage, MessageRevision, TriageCorrection
+from civic_contracts.topics import INCIDENT, MESSAGE_RECEIVED, MESSAGE_REVISED, MESSAGE_TRIAGED, TRIAGE_CORRECTION
 from civic_eventing import BatchConsumer, Consumer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
@@ -43,3 +43,18 @@ def register(
     )
     async def on_correction(msg: KafkaMessage) -> None:
         await learn.handle(msg, TriageCorrection, corrections.add)
+
+    # An edited message is classified again (an edit can turn a complaint into a threat); not counted for surges.
+    revised = Consumer(broker, service="triage", group=f"{group_id}.{MESSAGE_REVISED.name}")
+
+    async def reclassify(revision: MessageRevision) -> None:
+        if revision.message is not None:
+            result = triage(revision.message, classifier_ref())
+            await results.publish(result, key=result.conversation_key.encode())
+
+    @broker.subscriber(
+        MESSAGE_REVISED.name, group_id=f"{group_id}.{MESSAGE_REVISED.name}", auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR, title="classify an edited message again",
+    )
+    async def on_message_revised(msg: KafkaMessage) -> None:
+        await revised.handle(msg, MessageRevision, reclassify)

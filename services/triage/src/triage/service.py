@@ -18,7 +18,7 @@ def triage(message: InboundMessage, classifier) -> TriageResult:
         urgency=c.urgency,
         sentiment=Sentiment(label=c.sentiment_label, score=c.sentiment_score),
         abuse=c.abuse,
-        language=c.language,
+        language=message.language or c.language,  # the language the citizen chose (a Welsh form) wins
         pii=[PiiFinding(kind=kind, start=start, end=end) for kind, start, end in c.pii],
         confidence=c.confidence,
         needs_review=c.needs_review,

@@ -179,7 +179,8 @@ def conversation_key(jurisdiction: str, request_id: str) -> str:
     return f"webform:{jurisdiction}:{request_id}"
 
 
-def to_message(request: ServiceRequest, jurisdiction: str, *, raw: str, now: datetime | None = None) -> InboundMessage:
+def to_message(request: ServiceRequest, jurisdiction: str, *, raw: str, now: datetime | None = None,
+               language: str | None = None) -> InboundMessage:
     now = now or datetime.now(UTC)
     name = " ".join(p for p in (request.first_name, request.last_name) if p) or None
     who = request.email or request.phone or request.account_id or request.device_id or f"anonymous:{request.service_request_id}"
@@ -199,4 +200,5 @@ def to_message(request: ServiceRequest, jurisdiction: str, *, raw: str, now: dat
         received_at=now,
         attachments=[Attachment(type="image", url=request.media_url)] if request.media_url else [],
         raw_payload=raw,
+        language=language,
     )

@@ -29,7 +29,7 @@ from inbox.web.list_page import page
 from inbox.web.sort_order import SortOrder
 
 log = logging.getLogger(__name__)
-MESSAGE_EVENTS = ("message_received", "reopened", "routed")
+MESSAGE_EVENTS = ("message_received", "reopened", "routed", "message_edited", "message_deleted")
 
 
 class InboxIndex:
