@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,7 +36,7 @@ os.environ.setdefault("OTEL_SDK_DISABLED", "true")
 
 from civic_contracts import InboundMessage, TriageResult  # noqa: E402
 from civic_contracts.topics import MESSAGE_RECEIVED, MESSAGE_TRIAGED  # noqa: E402
-from pymongo import AsyncMongoClient  # noqa: E402
+from pymongo import AsyncMongoClient, monitoring  # noqa: E402
 
 DEPARTMENTS = ("highways", "waste", "parks_trees", "housing", "environmental_health")
 
@@ -48,6 +49,10 @@ class CountingPublisher:
         self.count += 1
 
     outbound = event = duty_alert = correction = _one
+
+    async def publish_events(self, events) -> list:
+        self.count += len(events)
+        return [None] * len(events)
 
 
 def message(account: str, key: str, n: int, at: datetime) -> InboundMessage:
@@ -106,29 +111,64 @@ def responder_for(client, name: str, publisher):
     )
 
 
-async def store_cost(mongo_uri: str, history: int, count: int) -> dict:
+class OpCounter(monitoring.CommandListener):
+    """Counts the store's commands (round trips) by command and collection while `on` is set."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.counts: Counter[str] = Counter()
+
+    def started(self, event) -> None:
+        if self.on:
+            name = event.command_name
+            self.counts[f"{name} {event.command.get(name)}"] += 1
+
+    def succeeded(self, event) -> None:
+        pass
+
+    def failed(self, event) -> None:
+        pass
+
+
+async def store_cost(mongo_uri: str, history: int, count: int, batch: int) -> dict:
+    """Per message and per triage result; with `batch` > 0, through responder's batch unit of work, `batch`
+    records at a time (messages, then their triage results), as its Kafka subscribers run them."""
+    from responder.adapters.kafka import OutboxPublisher
+    from responder.adapters.mongo_outbox import Outbox
     from responder.service import intake
 
-    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    ops = OpCounter()
+    client = AsyncMongoClient(mongo_uri, tz_aware=True, event_listeners=[ops])
     name, account = f"bench_store_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex[:10]
     try:
-        r = responder_for(client, name, CountingPublisher())
+        r = responder_for(client, name, OutboxPublisher(CountingPublisher(), Outbox(client, name)))
         for store in (r.conversations, r.ledger, r.replies, r.cases, r.moderation):
             await store.ensure_indexes()
         t0 = time.perf_counter()
         await seed(client[name], account, history)
         seeded = time.perf_counter() - t0
         received, triaged = [], []
-        for i in range(count):
-            m = message(account, f"facebook:{account}:new{i % (count // 2 or 1)}", i, datetime.now(UTC))
-            t = time.perf_counter()
-            await intake.on_message(r, m)
-            received.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            await intake.on_triage(r, triage(m, i))
-            triaged.append(time.perf_counter() - t)
+        ops.on = True
+        step = batch or 1
+        for start in range(0, count, step):
+            group = [message(account, f"facebook:{account}:new{i % (count // 2 or 1)}", i, datetime.now(UTC))
+                     for i in range(start, min(count, start + step))]
+            for records, handle, timings in ((group, intake.on_message, received),
+                                             ([triage(m, start + j) for j, m in enumerate(group)], intake.on_triage, triaged)):
+                t = time.perf_counter()
+                if batch:
+                    from responder.service.unit import Unit
+
+                    with Unit().active() as unit:
+                        await asyncio.gather(*(handle(r, x) for x in records))
+                        await unit.finish(r)
+                else:
+                    await handle(r, records[0])
+                timings.extend([(time.perf_counter() - t) / len(records)] * len(records))
         await r.conversations.counters.flush()
-        return {"history": history, "seeded_s": seeded, "message_ms": summary(received), "triage_ms": summary(triaged)}
+        ops.on = False
+        return {"history": history, "seeded_s": seeded, "message_ms": summary(received), "triage_ms": summary(triaged),
+                "ops_per_message": {k: n / count for k, n in ops.counts.most_common()}}
     finally:
         await client.drop_database(name)
         await client.close()
@@ -166,9 +206,9 @@ async def drain(kafka: str, mongo_uri: str, count: int, batch_size: int, concurr
                           batch_size=batch_size, concurrency=concurrency)
         t0 = time.perf_counter()
         await kafka_rt.broker.start()
-        messages = client[name]["messages"]
-        while True:
-            done = await messages.count_documents({"triage_applied": {"$exists": True}, "intake_done": True})
+        timeline = client[name]["timeline"]
+        while True:  # a triage result is applied when its `routed` event is on the timeline
+            done = await timeline.count_documents({"type": "routed"})
             if done >= count:
                 break
             await asyncio.sleep(1.0)
@@ -185,6 +225,8 @@ async def main() -> None:
     parser.add_argument("--history", default="1000,100000", help="conversation counts to measure at")
     parser.add_argument("--messages", type=int, default=200, help="messages timed at each history size")
     parser.add_argument("--drain", type=int, default=2000, help="messages to drain from Kafka (0: skip)")
+    parser.add_argument("--unit", type=int, default=100,
+                        help="store cost: records per batch unit of work (0: one record at a time, outside a batch)")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
@@ -192,10 +234,13 @@ async def main() -> None:
     kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     print(f"store {mongo_uri}, Kafka {kafka}")
     for history in (int(h) for h in args.history.split(",")):
-        found = await store_cost(mongo_uri, history, args.messages)
+        found = await store_cost(mongo_uri, history, args.messages, args.unit)
         print(f"history {history:>7,} conversations (seeded in {found['seeded_s']:.0f}s): "
               f"message p50 {found['message_ms'][0]:.1f} ms p95 {found['message_ms'][1]:.1f} ms; "
               f"triage result p50 {found['triage_ms'][0]:.1f} ms p95 {found['triage_ms'][1]:.1f} ms", flush=True)
+        per = found["ops_per_message"]
+        print(f"  store round trips per message and its triage result: {sum(per.values()):.1f} "
+              f"({', '.join(f'{k} {n:.2f}' for k, n in per.items())})", flush=True)
     if args.drain:
         found = await drain(kafka, mongo_uri, args.drain, args.batch_size, args.concurrency)
         print(f"drain: {found['messages']} messages (+ their triage results) stored and routed in "

@@ -60,6 +60,7 @@ async def test_preloaded_history_reads_back_through_responders_store(store):
         id=f"facebook:{history.PAGE_ID}:new-reply", channel=Channel.FACEBOOK, account_id=history.PAGE_ID,
         platform_message_id="new-reply", conversation_key=key, kind=MessageKind.PUBLIC_COMMENT,
         author=Author(platform_id="someone-else"), text="any news?", sent_at=now, received_at=now, raw_payload="{}")
+    assert await conversations.insert_message(reply) is None  # new
     after = await conversations.store_message(reply, counted=False)
     assert after["message_count"] == conversation["message_count"] + 1
     assert after["author"] == conversation["author"]  # the author is whoever wrote first

@@ -106,7 +106,8 @@ class BatchConsumer(Consumer):
         with backoff and dead-lettered after the last attempt.
 
         `before(events)` runs once before processing (e.g. to read in bulk what the batch needs) and
-        `after(processed events)` once after it (e.g. to write in bulk, or publish what the batch produced);
+        `after(processed events)` once after it, whenever a record parsed (e.g. to write in bulk, or publish what
+        the batch produced);
         a failure of either is retried like a record and then propagates, so the batch is read again.
         Returns the events processed (not dead-lettered)."""
         records, bad = self.parse(message, model)
@@ -128,7 +129,7 @@ class BatchConsumer(Consumer):
                         done.append(record.event)
 
         await asyncio.gather(*(run_key(group) for group in by_key.values()))
-        if after is not None and done:
+        if after is not None and records:  # also when every record was dead-lettered: what they began is written
             await self._retrying("after the batch", lambda: after(done))
         return done
 

@@ -1,8 +1,9 @@
 """Kafka subscribers of responder; thin: the rules live in `service` and `domain`.
 
 Messages and triage results are taken in batches (`BatchConsumer`): the conversations of a batch are
-handled side by side, the records of one conversation in order, and the offsets are committed once, after
-the batch's writes and the counters they moved. Staff commands, send outcomes and duty alert steps, which
+handled side by side, the records of one conversation in order, each batch one unit of work (its events,
+timeline and audit entries, counters written together at its end: `service/unit.py`), and the offsets are
+committed once, after that. Staff commands, send outcomes and duty alert steps, which
 are few, are taken one at a time."""
 
 from civic_contracts import DutyAlertProgress, InboundMessage, InboxCommand, MessageRevision, OpsAlert, TriageResult
@@ -22,6 +23,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 
 from responder.service import commands, duty_progress, intake, replies, revisions, security_alerts
 from responder.service.context import Responder
+from responder.service.unit import Unit
 
 
 def register(broker: KafkaBroker, *, group_id: str, responder: Responder, tracer_provider=None,
@@ -49,11 +51,11 @@ def register(broker: KafkaBroker, *, group_id: str, responder: Responder, tracer
 
     @broker.subscriber(MESSAGE_RECEIVED.name, **batches(MESSAGE_RECEIVED.name), title="store inbound messages")
     async def on_message_received(msg: KafkaMessage) -> None:
-        await received.handle_batch(msg, InboundMessage, lambda m: intake.on_message(responder, m), after=flush_counters)
+        await in_unit(received, msg, InboundMessage, lambda m: intake.on_message(responder, m), responder)
 
     @broker.subscriber(MESSAGE_TRIAGED.name, **batches(MESSAGE_TRIAGED.name), title="apply triage results")
     async def on_message_triaged(msg: KafkaMessage) -> None:
-        await triaged.handle_batch(msg, TriageResult, lambda t: intake.on_triage(responder, t), after=flush_counters)
+        await in_unit(triaged, msg, TriageResult, lambda t: intake.on_triage(responder, t), responder)
 
     async def command(c: InboxCommand) -> None:
         await commands.execute(responder, c)
@@ -103,3 +105,9 @@ def register(broker: KafkaBroker, *, group_id: str, responder: Responder, tracer
     @broker.subscriber(MESSAGE_REVISED.name, **options(MESSAGE_REVISED.name), title="keep an edit or deletion as a version")
     async def on_message_revised(msg: KafkaMessage) -> None:
         await revised.handle(msg, MessageRevision, revision)
+
+async def in_unit(consumer: BatchConsumer, msg: KafkaMessage, model, process, responder: Responder) -> None:
+    """One batch as one unit of work: its records processed by `consumer`, then what they gathered written at
+    the end (retried, then the batch is read again), before FastStream commits the offsets."""
+    with Unit().active() as batch:
+        await consumer.handle_batch(msg, model, process, after=lambda _done: batch.finish(responder))

@@ -2,7 +2,9 @@
 duty alerts and triage corrections. Every record is keyed by conversation.
 
 `Publisher` sends to Kafka; `OutboxPublisher` (what the service runs with) writes each record to the
-outbox first, then sends it, then marks it sent; `relay` sends what a failed or interrupted send left."""
+outbox first, then sends it, then marks it sent; `relay` sends what a failed or interrupted send left. The
+events of a batch (`hold_events` then `send_events`) take one outbox write, one shared producer batch and
+one removal, whatever their number."""
 
 import logging
 from datetime import UTC, datetime, timedelta
@@ -43,6 +45,34 @@ class Publisher:
         key = event.conversation_key or "staff"
         await self.broker.publish(event, topic=CONVERSATION_EVENT.name, key=key.encode())
 
+    async def send_events(self, events: list[ConversationEvent]) -> None:
+        """`publish_events`; nothing keeps an event Kafka did not take, so the first failure is raised."""
+        if failed := next((e for e in await self.publish_events(events) if e is not None), None):
+            raise failed
+
+    async def publish_events(self, events: list[ConversationEvent]) -> list[Exception | None]:
+        """Hand every event to the producer in order, then await each acknowledgement (so they travel in shared
+        batches, not one round trip each); returns, per event, None when Kafka took it or the error."""
+        handed: list = []
+        for event in events:
+            key = (event.conversation_key or "staff").encode()
+            try:
+                handed.append(await self.broker.publish(event, topic=CONVERSATION_EVENT.name, key=key,
+                                                        correlation_id=event.id, no_confirm=True))
+            except Exception as exc:  # noqa: BLE001 - reported per event
+                handed.append(exc)
+        outcomes: list[Exception | None] = []
+        for ack in handed:
+            if isinstance(ack, Exception):
+                outcomes.append(ack)
+                continue
+            try:
+                await ack
+                outcomes.append(None)
+            except Exception as exc:  # noqa: BLE001 - reported per event
+                outcomes.append(exc)
+        return outcomes
+
     async def duty_alert(self, alert: DutyAlert) -> None:
         await self.broker.publish(alert, topic=DUTY_ALERT.name, key=alert.conversation_key.encode())
 
@@ -69,6 +99,32 @@ class OutboxPublisher:
 
     async def correction(self, correction: TriageCorrection) -> None:
         await self._send("correction", correction)
+
+    async def hold_events(self, events: list[ConversationEvent]) -> None:
+        """Write the events to the outbox in one write: from here none of them is lost (a failure propagates)."""
+        await self.outbox.put_many([(f"event:{e.id}", "event", e.model_dump(mode="json")) for e in events])
+
+    async def send_events(self, events: list[ConversationEvent]) -> None:
+        """Publish events already held in the outbox and remove those Kafka took in one write; the others stay
+        for the relay."""
+        publish = getattr(self.publisher, "publish_events", None)
+        outcomes = await publish(events) if publish is not None else [await self._one(e) for e in events]
+        sent = []
+        for event, error in zip(events, outcomes, strict=True):
+            if error is None:
+                sent.append(f"event:{event.id}")
+            else:
+                log.warning("publishing event:%s failed (%s: %s); the outbox relay will send it", event.id,
+                            type(error).__name__, error)
+        if sent:
+            await self.outbox.sent_many(sent)
+
+    async def _one(self, event: ConversationEvent) -> Exception | None:
+        try:
+            await self.publisher.event(event)
+        except Exception as exc:  # noqa: BLE001 - reported, kept in the outbox
+            return exc
+        return None
 
     async def _send(self, kind: str, record: BaseModel) -> None:
         entry_id = f"{kind}:{record_id(record)}"

@@ -14,6 +14,8 @@ served by the `_id` index), which is what makes several replicas safe there. Eve
 reports its before and after to `Counters`, which keeps the counted aggregates (loads, queues)."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import Enum
 
 from civic_contracts import InboundMessage, TriageResult
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
@@ -21,6 +23,35 @@ from pymongo.errors import DuplicateKeyError
 
 from responder.adapters.mongo_counters import Counters
 from responder.domain.states import NEEDS_REVIEW, NEW, UNTOUCHED, routing_update
+
+
+def _stored(value):
+    """A value as the store gives it back: datetimes in UTC to the millisecond, enums as their value."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(microsecond=value.microsecond // 1000 * 1000)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def applied(before: dict | None, key: str, update: dict) -> dict:
+    """The document an update of `$setOnInsert`, `$set`, `$min`, `$max` and `$inc` on top-level fields makes of
+    `before` (None: the upsert inserted it), as the store would return it; saves reading it back."""
+    doc = dict(before) if before is not None else {"_id": key, **{f: _stored(v) for f, v in update.get("$setOnInsert", {}).items()}}
+    doc.update({f: _stored(v) for f, v in update.get("$set", {}).items()})
+    for f, v in update.get("$min", {}).items():
+        doc[f] = _stored(v) if doc.get(f) is None or _stored(v) < doc[f] else doc[f]
+    for f, v in update.get("$max", {}).items():
+        doc[f] = _stored(v) if doc.get(f) is None or _stored(v) > doc[f] else doc[f]
+    for f, n in update.get("$inc", {}).items():
+        doc[f] = (doc.get(f) or 0) + n
+    return doc
+
+
+def _message_doc(message: InboundMessage) -> dict:
+    doc = message.model_dump(mode="python", exclude={"id", "received_at"})
+    doc.update(channel=message.channel.value, kind=message.kind.value, counted=True)
+    return doc
 
 
 def matches(doc: dict | None, condition: dict) -> bool:
@@ -61,46 +92,46 @@ class ConversationStore:
         for field in ("department", "status", "channel", "assignee"):
             await self.conversations.create_index([(field, ASCENDING), ("last_message_at", DESCENDING)])
 
-    async def store_message(self, message: InboundMessage, *, counted: bool) -> dict:
-        """Store the message, then thread it into its conversation (created here, never by a triage result, so
-        a conversation is never seen without its first message); returns the conversation.
-        `counted`: the message was stored before."""
-        doc = message.model_dump(mode="python", exclude={"id", "received_at"})
-        doc["channel"] = message.channel.value
-        doc["kind"] = message.kind.value
-        doc["counted"] = True
+    async def insert_message(self, message: InboundMessage) -> dict | None:
+        """Store a new message in one write; returns None when it is new, or the document already there (a
+        redelivery, or its triage result arrived first and waits on it), left unchanged: see `update_message`."""
+        doc = _message_doc(message)
+        doc.update(_id=message.id, received_at=message.received_at)
         try:
-            await self.messages.update_one(
-                {"_id": message.id}, {"$set": doc, "$min": {"received_at": message.received_at}}, upsert=True
-            )
+            await self.messages.insert_one(doc)
+            return None
         except DuplicateKeyError:
-            # Two deliveries raced on the upsert: the other one stored it; apply ours as an update.
-            await self.messages.update_one({"_id": message.id}, {"$set": doc})
-        before = await self.get(message.conversation_key)
-        fields = {"channel": message.channel.value, "account_id": message.account_id, "kind": message.kind.value}
-        newest = (before or {}).get("last_inbound_at")
-        if newest is None or message.sent_at >= newest:
-            # Where the newest inbound message is, so replies find it by `_id` (no query over messages).
-            fields.update(last_inbound_id=message.id, last_inbound_at=message.sent_at)
+            return await self.message(message.id) or {}
+
+    async def update_message(self, message: InboundMessage) -> None:
+        """Write the message over the document already there (keeping its triage result and first receipt)."""
+        await self.messages.update_one({"_id": message.id},
+                                       {"$set": _message_doc(message), "$min": {"received_at": message.received_at}})
+
+    async def store_message(self, message: InboundMessage, *, counted: bool) -> dict:
+        """Thread the stored message into its conversation (created here, never by a triage result, so a
+        conversation is never seen without its first message), in one write that returns the conversation as
+        it was (the counters need both); returns the conversation as written. `counted`: threaded before."""
+        key = message.conversation_key
         update = {
             # The author of the conversation is whoever wrote first.
             "$setOnInsert": {"status": NEW, "author": message.author.model_dump()},
-            "$set": fields,
+            # Where the newest inbound message is, so replies find it by `_id` (no query over messages).
+            "$set": {"channel": message.channel.value, "account_id": message.account_id, "kind": message.kind.value,
+                     "last_inbound_id": message.id, "last_inbound_at": message.sent_at},
             "$min": {"first_message_at": message.sent_at},
             "$max": {"last_message_at": message.sent_at},
             "$inc": {"rev": 1, "message_count": 0 if counted else 1},
         }
-        after = await self._find_and_upsert(message.conversation_key, update)
+        before = await self._find_and_upsert(key, update, ReturnDocument.BEFORE)
+        after = applied(before, key, update)
+        newest = (before or {}).get("last_inbound_at")
+        if newest is not None and message.sent_at < newest:  # an older message arrived late: keep the newest
+            keep = {"last_inbound_id": before.get("last_inbound_id"), "last_inbound_at": newest}
+            await self.conversations.update_one({"_id": key}, {"$set": keep})
+            after.update(keep)
         self.counters.changed(before, after)
         return after
-
-    async def mark_intake_done(self, message_id: str) -> None:
-        await self.messages.update_one({"_id": message_id}, {"$set": {"intake_done": True}})
-
-    async def mark_triage_applied(self, message_id: str, decision: dict) -> None:
-        """The triage decision was applied and its events handed over; a redelivery of it changes nothing. (Until
-        this is set, a redelivery applies it again, and so emits its events again, under the same ids.)"""
-        await self.messages.update_one({"_id": message_id}, {"$set": {"triage_applied": decision}})
 
     async def store_triage(self, result: TriageResult, decide: Callable[[dict], dict]) -> dict | None:
         """Store the result and route the conversation with routing fields plus what `decide(conversation as
@@ -140,14 +171,12 @@ class ConversationStore:
             self.counters.changed(before, after)
         return after
 
-    async def _find_and_upsert(self, key: str, update: dict) -> dict:
+    async def _find_and_upsert(self, key: str, update: dict, returned: ReturnDocument = ReturnDocument.AFTER) -> dict | None:
         try:
-            return await self.conversations.find_one_and_update(
-                {"_id": key}, update, upsert=True, return_document=ReturnDocument.AFTER
-            )
-        except DuplicateKeyError:
-            update.pop("$setOnInsert", None)
-            return await self.conversations.find_one_and_update({"_id": key}, update, return_document=ReturnDocument.AFTER)
+            return await self.conversations.find_one_and_update({"_id": key}, update, upsert=True, return_document=returned)
+        except DuplicateKeyError:  # a concurrent upsert inserted it first: apply ours to it
+            update = {k: v for k, v in update.items() if k != "$setOnInsert"}
+            return await self.conversations.find_one_and_update({"_id": key}, update, return_document=returned)
 
     # Reads and compare-and-set writes used by the staff actions and jobs.
 

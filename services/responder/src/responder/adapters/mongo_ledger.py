@@ -14,6 +14,8 @@ from civic_contracts import ConversationEvent, InboxCommand
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
+from responder.adapters.mongo_bulk import insert_new
+
 
 class Ledger:
     def __init__(self, client: AsyncMongoClient, database: str) -> None:
@@ -59,11 +61,28 @@ class Ledger:
             return False
         return True
 
+    async def append_many(self, entries: list[dict]) -> int:
+        """`append` for several entries in one write; returns how many were new."""
+        return await insert_new(self.audit, entries)
+
     async def record_event(self, event: ConversationEvent) -> None:
         try:
-            await self.timeline.insert_one({"_id": event.id, **event.model_dump(mode="python", exclude={"id"})})
+            await self.timeline.insert_one(timeline_entry(event))
         except DuplicateKeyError:
             pass
+
+    async def record_events(self, events: list[ConversationEvent]) -> None:
+        """`record_event` for several events in one write (FerretDB inserts them in one transaction)."""
+        await insert_new(self.timeline, [timeline_entry(e) for e in events])
+
+    async def event(self, event_id: str) -> dict | None:
+        """The timeline entry of an event, by `_id`. An entry is written only once its event is safe (sent, or
+        in the outbox), so it also marks what a redelivered record already did."""
+        return await self.timeline.find_one({"_id": event_id})
+
+
+def timeline_entry(event: ConversationEvent) -> dict:
+    return {"_id": event.id, **event.model_dump(mode="python", exclude={"id"})}
 
 
 def audit_entry(

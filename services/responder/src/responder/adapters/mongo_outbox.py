@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
+from responder.adapters.mongo_bulk import insert_new
+
 
 class Outbox:
     def __init__(self, client: AsyncMongoClient, database: str) -> None:
@@ -27,8 +29,19 @@ class Outbox:
         except DuplicateKeyError:
             pass
 
+    async def put_many(self, entries: list[tuple[str, str, dict]]) -> None:
+        """`put` for several (entry id, kind, payload) in one write (FerretDB inserts them in one transaction)."""
+        now = datetime.now(UTC)
+        await insert_new(self.entries, [{"_id": entry_id, "kind": kind, "payload": payload, "created_at": now, "attempts": 0}
+                                        for entry_id, kind, payload in entries])
+
     async def sent(self, entry_id: str) -> None:
         await self.entries.delete_one({"_id": entry_id})
+
+    async def sent_many(self, entry_ids: list[str]) -> None:
+        """Remove the acknowledged entries in one write (a filter other than `{"_id": <value>}` scans on FerretDB,
+        but the outbox only holds what is in flight)."""
+        await self.entries.delete_many({"_id": {"$in": entry_ids}})
 
     async def failed(self, entry_id: str, error: str) -> None:
         await self.entries.update_one({"_id": entry_id}, {"$inc": {"attempts": 1}, "$set": {"last_error": error[:500]}})
@@ -40,3 +53,4 @@ class Outbox:
 
     async def size(self) -> int:
         return await self.entries.count_documents({})
+

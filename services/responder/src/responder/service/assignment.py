@@ -12,7 +12,7 @@ E = ConversationEventType
 
 
 async def candidates(r: Responder, department: str | None) -> list[Candidate]:
-    users, away = await r.staff.active_users(), await r.staff.on_leave()
+    users, away = await r.staff_now()
     # Open conversations per person: kept counters read by `_id`, not a count over the conversations.
     loads = await r.conversations.counters.loads([u["_id"] for u in users if u.get("role") in ASSIGNABLE_ROLES])
     return [

@@ -3,7 +3,7 @@ clock (injectable, so tests can move time), plus the outcome a staff action retu
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +20,7 @@ from responder.adapters.mongo_replies import ReplyStore
 from responder.adapters.mongo_staff import StaffStore
 from responder.domain.calendar import BusinessCalendar
 from responder.domain.policy import Policy
+from responder.service import unit
 
 Clock = Callable[[], datetime]
 SYSTEM_ACTOR = {"user_id": "system", "name": "Civic Inbox", "role": "system"}
@@ -69,6 +70,10 @@ class KeyedLocks:
             entry[1] -= 1
             if entry[1] == 0:
                 self._locks.pop(key, None)
+
+
+async def _staff(staff: StaffStore) -> tuple[list[dict], set[str]]:
+    return await staff.active_users(), await staff.on_leave()
 
 
 def system_clock() -> datetime:
@@ -144,7 +149,9 @@ class Responder:
         command_id: str | None = None,
         data: dict | None = None,
     ) -> ConversationEvent:
-        """Record the event on the conversation's timeline and publish it."""
+        """Publish the event and record it on the conversation's timeline (after it is safe: sent, or in the
+        outbox; the timeline entry marks the step as done for a redelivery). Inside a batch both happen once
+        for the whole batch, at its end (`service/unit.py`)."""
         event = ConversationEvent(
             id=event_id,
             conversation_key=conversation_key,
@@ -157,9 +164,39 @@ class Responder:
             summary=summary,
             data={k: v if v is None or isinstance(v, str | int | float | bool) else str(v) for k, v in (data or {}).items()},
         )
-        await self.ledger.record_event(event)
-        await self.publisher.event(event)
+        if (batch := unit.current()) is not None:
+            batch.add_event(event)
+            return event
+        await unit.deliver(self, [event])
         return event
+
+    async def staff_now(self) -> tuple[list[dict], set[str]]:
+        """(active staff accounts, who is on leave): assignment weighs them for every triage result."""
+        return await self.read_once("staff", lambda: _staff(self.staff))
+
+    async def read_once(self, name: str, load: Callable[[], Awaitable[object]]) -> object:
+        """`load()`, read once per batch inside one (its records share the one read, concurrent ones included;
+        a change shows from the next batch), otherwise read now."""
+        batch = unit.current()
+        if batch is None:
+            return await load()
+        shared = batch.read.get(name)
+        if shared is None or (shared.done() and (shared.cancelled() or shared.exception() is not None)):
+            shared = batch.read[name] = asyncio.ensure_future(load())  # a failed read is tried again
+        return await asyncio.shield(shared)
+
+    def recalls(self, key: str) -> object | None:
+        """What this process noted as handled under `key` (in the batch being processed, or before)."""
+        if (batch := unit.current()) is not None and key in batch.remembered:
+            return batch.remembered[key]
+        return self.recent.get(key)
+
+    def remember(self, key: str, value: object = True) -> None:
+        """Note in `recent` that this process handled `key` (at the end of the batch, inside one)."""
+        if (batch := unit.current()) is not None:
+            batch.remember(key, value)
+        else:
+            self.recent.put(key, value)
 
     async def audit_system(
         self, *, entry_id: str, action: str, conversation: dict | None, conversation_key: str | None,
@@ -167,8 +204,12 @@ class Responder:
         account_id: str | None = None, reason: str | None = None,
     ) -> None:
         """An audit entry for something responder did by itself (assignment, SLA, a platform's answer)."""
-        await self.ledger.append(audit_entry(
+        entry = audit_entry(
             entry_id=entry_id, at=self.now(), actor=SYSTEM_ACTOR, action=action, conversation_key=conversation_key,
             account_id=account_id or (conversation or {}).get("account_id"), outcome="done", reason=reason,
             before=before, after=after, details=details,
-        ))
+        )
+        if (batch := unit.current()) is not None:
+            batch.add_audit(entry)
+        else:
+            await self.ledger.append(entry)

@@ -20,28 +20,32 @@ DECISION = ("department", "urgency", "abuse", "language", "needs_review", "class
 
 
 async def on_message(r: Responder, message: InboundMessage) -> None:
-    if r.recent.get(f"m:{message.id}") == hash(message.text) or not r.serves(message.conversation_key):
-        return  # a duplicate delivery, or another organisation's account
+    if r.recalls(f"m:{message.id}") == hash(message.text) or not r.serves(message.conversation_key):
+        return  # a duplicate delivery (in this batch or before), or another organisation's account
     async with r.lock(message.conversation_key):
         await _on_message(r, message)
 
 
 async def _on_message(r: Responder, message: InboundMessage) -> None:
-    stored = await r.conversations.message(message.id) or {}
-    if stored.get("intake_done"):
-        if stored.get("text") != message.text:  # delivered again with other text: kept as a version
-            await revisions.redelivered(r, stored, message)
-        r.recent.put(f"m:{message.id}", hash(message.text))
-        return
-    conversation = await r.conversations.store_message(message, counted=bool(stored.get("counted")))
-    if stored.get("triage") and not stored.get("triage_applied"):
+    stored = await r.conversations.insert_message(message)  # None: it is new (the common case: one write)
+    if stored is not None:
+        if stored.get("intake_done") or await r.ledger.event(f"{message.id}:received"):
+            if stored.get("text") != message.text:  # delivered again with other text: kept as a version
+                await revisions.redelivered(r, stored, message)
+            r.remember(f"m:{message.id}", hash(message.text))
+            return  # handled before, its events safe: a redelivery
+        await r.conversations.update_message(message)
+    conversation = await r.conversations.store_message(message, counted=bool((stored or {}).get("counted")))
+    if stored and stored.get("triage"):
         # Its triage result arrived first and waited on the message: route the conversation now.
-        await _apply_triage(r, TriageResult.model_validate(stored["triage"]))
-        conversation = await r.conversations.get(message.conversation_key) or conversation
+        result = TriageResult.model_validate(stored["triage"])
+        if not await _applied(r, result):
+            await _apply_triage(r, result)
+            conversation = await r.conversations.get(message.conversation_key) or conversation
     key = message.conversation_key
     if await _banned(r, author_key(message.channel.value, message.author.platform_id)):
         if not conversation.get("routing_blocked"):
-            await r.conversations.set_fields(key, {"routing_blocked": True})
+            conversation = await r.conversations.update_fields(key, {"routing_blocked": True}) or conversation
     marks = [conversation.get(f) for f in ("answered_at", "resolved_at", "closed_at") if conversation.get(f)]
     answered_at = max(marks) if marks else None
     reopen_to = status_on_citizen_message(conversation)
@@ -56,12 +60,13 @@ async def _on_message(r: Responder, message: InboundMessage) -> None:
         conversation = await r.conversations.get(key) or conversation
     if (conversation.get("department") and not conversation.get("sla") and conversation.get("first_message_at")
             and not conversation.get("not_a_request")):  # not a request: no clocks run
-        await _plan_sla(r, conversation, start=conversation.get("work_since") or conversation["first_message_at"])
+        conversation = await _plan_sla(r, conversation,
+                                       start=conversation.get("work_since") or conversation["first_message_at"])
+    # Its timeline entry is the mark that this message was handled (written once the event is safe).
     await r.emit(event_id=f"{message.id}:received", type=E.MESSAGE_RECEIVED, summary=f"message on {message.channel.value}",
                  conversation_key=key, conversation=conversation,
                  data={"message_id": message.id, "channel": message.channel.value, "kind": message.kind.value})
-    await r.conversations.mark_intake_done(message.id)
-    r.recent.put(f"m:{message.id}", hash(message.text))
+    r.remember(f"m:{message.id}", hash(message.text))
 
 
 async def _reopen(r: Responder, conversation: dict, message: InboundMessage, status: str) -> bool:
@@ -106,7 +111,7 @@ async def _banned(r: Responder, author: str) -> bool:
     """Whether the author is banned; the list is re-read at most every few seconds (bans are rare)."""
     cached = r.recent.get("banned")
     if cached is None or cached[0] < r.now().timestamp() - 5:
-        cached = (r.now().timestamp(), await r.moderation.banned_keys())
+        cached = (r.now().timestamp(), await r.read_once("banned", r.moderation.banned_keys))
         r.recent.put("banned", cached)
     return author in cached[1]
 
@@ -136,23 +141,44 @@ async def _plan_sla(r: Responder, conversation: dict, *, start) -> dict:
 async def on_triage(r: Responder, result: TriageResult) -> None:
     if not r.serves(result.conversation_key):
         return
+    decided = decision(result)
+    if r.recalls(f"t:{result.message_id}") == decided:
+        return  # the same decision delivered again (or made again by another triage replica): nothing changes
     async with r.lock(result.conversation_key):
         await _on_triage(r, result)
 
 
+def decision(result: TriageResult) -> dict:
+    return result.model_dump(mode="json", include=set(DECISION))
+
+
+async def _applied(r: Responder, result: TriageResult) -> bool:
+    """Whether this decision was applied and its events made safe: its `routed` event is on the timeline
+    carrying the same decision (entries written before the event carried it: the message's old mark)."""
+    routed = await r.ledger.event(f"{result.message_id}:routed")
+    if routed is None:
+        return False
+    data, decided = routed.get("data") or {}, decision(result)
+    if "classifier_version" in data:
+        return {k: data.get(k) for k in DECISION} == decided
+    return ((await r.conversations.message(result.message_id)) or {}).get("triage_applied") == decided
+
+
 async def _on_triage(r: Responder, result: TriageResult) -> None:
-    decided = result.model_dump(mode="json", include=set(DECISION))
-    if r.recent.get(f"t:{result.message_id}") == decided:
-        return  # the same decision delivered again (or made again by another triage replica): nothing changes
-    applied = ((await r.conversations.message(result.message_id)) or {}).get("triage_applied")
-    if applied == decided:
-        r.recent.put(f"t:{result.message_id}", decided)
+    decided = decision(result)
+    if await _applied(r, result):
+        # Routed before: only the assignment may be missing (a crash between the two); it is a no-op otherwise.
+        from responder.service.assignment import auto_assign
+
+        if (conversation := await r.conversations.get(result.conversation_key)) is not None:
+            await auto_assign(r, conversation, cause="triage")
+        r.remember(f"t:{result.message_id}", decided)
         return
     await _apply_triage(r, result)
 
 
 async def _apply_triage(r: Responder, result: TriageResult) -> None:
-    decided = result.model_dump(mode="json", include=set(DECISION))
+    decided = decision(result)
     conversation = await r.conversations.store_triage(result, lambda routed: _replanned(r, routed))
     if conversation is None:
         return  # kept on the message; applied when the message lands
@@ -161,15 +187,14 @@ async def _apply_triage(r: Responder, result: TriageResult) -> None:
         await raise_duty_alert(r, conversation, reason="critical_message")
     if result.abuse.value != "none":
         await _count_abuse(r, result)
+    # The decision rides on the event: its timeline entry is the mark that this result was applied.
     await r.emit(event_id=f"{result.message_id}:routed", type=E.ROUTED,
                  summary=f"triage: {result.department}, {result.urgency.value}", conversation_key=key,
-                 conversation=conversation, data={"message_id": result.message_id, "department": result.department,
-                                                  "urgency": result.urgency.value, "needs_review": result.needs_review})
+                 conversation=conversation, data={"message_id": result.message_id, **decided})
     from responder.service.assignment import auto_assign
 
     await auto_assign(r, conversation, cause="triage")
-    await r.conversations.mark_triage_applied(result.message_id, decided)
-    r.recent.put(f"t:{result.message_id}", decided)
+    r.remember(f"t:{result.message_id}", decided)
 
 
 async def _count_abuse(r: Responder, result: TriageResult) -> None:
