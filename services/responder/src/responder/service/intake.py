@@ -160,8 +160,13 @@ async def _applied(r: Responder, result: TriageResult) -> bool:
         return False
     data, decided = routed.get("data") or {}, decision(result)
     if "classifier_version" in data:
-        return {k: data.get(k) for k in DECISION} == decided
+        return {k: data.get(k) for k in DECISION} == {k: _scalar(v) for k, v in decided.items()}
     return ((await r.conversations.message(result.message_id)) or {}).get("triage_applied") == decided
+
+
+def _scalar(value):
+    """A decision's value as an event's data keeps it (`Responder.emit`: anything but a scalar as text)."""
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
 
 
 async def _on_triage(r: Responder, result: TriageResult) -> None:
