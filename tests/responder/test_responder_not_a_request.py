@@ -103,3 +103,16 @@ async def test_a_person_re_routing_it_makes_it_work(world: World) -> None:
     assert rerouted.ok
     after = await world.r.conversations.get(stored["_id"])
     assert after["not_a_request"] is None and after["department"] == "waste" and after["sla"]["start"] == world.clock.now
+
+
+async def test_a_handovers_private_thread_is_work_even_when_it_opens_with_thanks(world: World) -> None:
+    from civic_contracts import TriageResult
+    from responder.domain.intent import intent_update, was_work
+
+    private = {"_id": "messenger:p:1", "status": "assigned", "handover_role": "private", "case_reference": "CI-1",
+               "department": "housing"}
+    result = TriageResult(message_id="m1", conversation_key="messenger:p:1", department="general", urgency="normal",
+                          sentiment={"label": "positive", "score": 0.5}, abuse="none", language="en", confidence=0.9,
+                          explanation={"summary": "t"}, classifier_version="t", classified_at=world.clock.now,
+                          intent={"kind": "not_actionable", "reason": "thanks"})
+    assert was_work(private) and intent_update(private, result) == {}

@@ -16,7 +16,10 @@ NOT_ACTIONABLE = IntentKind.NOT_ACTIONABLE.value
 
 
 def was_work(conversation: dict) -> bool:
-    """Whether the conversation has been work: an actionable intent, or routed before intents existed."""
+    """Whether the conversation has been work: an actionable intent, a handover's side, or routed before intents
+    existed."""
+    if conversation.get("handover_role") or conversation.get("case_reference"):
+        return True
     intent = conversation.get("intent")
     if intent is None:
         return conversation.get("department") is not None and not conversation.get("not_a_request")

@@ -121,7 +121,7 @@ async def link_private_thread(r: Responder, case: dict, conversation: dict, mess
         if case["private"].get("conversation_key") != key:
             return
     fields = {"case_reference": case["case_reference"], "handover_id": case["_id"], "handover_role": "private",
-              "linked_conversations": [case["conversation_key"]]}
+              "linked_conversations": [case["conversation_key"]], "not_a_request": None}  # a handover's thread is work
     if not conversation.get("department") and case.get("department"):
         fields["department"] = case["department"]
     if not conversation.get("assignee"):
