@@ -1,6 +1,7 @@
 """`civic-inbox records …` against the real FerretDB and Kafka: holds, retention (including the Kafka
 topics' retention), subject access files, and a refused erasure's exit code."""
 
+import asyncio
 import json
 import uuid
 
@@ -8,6 +9,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from civic_contracts.topics import MESSAGE_RECEIVED
+from civic_eventing import KafkaSettings, ensure_topics
 from triage.cli import main
 
 pytestmark = pytest.mark.integration
@@ -19,6 +21,8 @@ def records_env(infra, monkeypatch):
     monkeypatch.setenv("MONGODB_URI", infra.mongodb_uri)
     monkeypatch.setenv("RESPONDER_DATABASE", database)
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", infra.kafka_bootstrap_servers)
+    # The topics exist as they would under any running service (this file may run first on a fresh Kafka).
+    asyncio.run(ensure_topics(KafkaSettings(bootstrap_servers=infra.kafka_bootstrap_servers, client_id="records-test")))
     return database
 
 
