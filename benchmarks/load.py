@@ -115,7 +115,13 @@ async def open_loop(port: int, hooks: list[Webhook], *, rate: float, max_connect
                 conn = await Connection.open(port)
                 opened += 1
             s = sent[hook.message_id] = Sent(due=due)
-            s.status = await conn.post(hook.request)
+            try:
+                s.status = await conn.post(hook.request)
+            except (asyncio.IncompleteReadError, ConnectionError):  # the server closed an idle keep-alive one
+                conn.close()
+                conn = await Connection.open(port)
+                opened += 1
+                s.status = await conn.post(hook.request)
             s.answered = time.time()
             idle.append(conn)
 

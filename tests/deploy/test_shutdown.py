@@ -24,8 +24,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_http(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
-    """Until the process answers HTTP at all (a 503 from /healthz counts: Kafka may be down on purpose)."""
+def wait_http(port: int, proc: subprocess.Popen, timeout: float = 180) -> None:
+    """Until the process answers HTTP at all (a 503 from /healthz counts: Kafka may be down on purpose). The wait
+    is long (triage loads its models; a busy machine is slow to start) and a process that never answers is
+    stopped before the test fails: these tests time the shutdown, not the start."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()[1][-3000:]
@@ -34,6 +36,8 @@ def wait_http(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
             return
         except httpx.HTTPError:
             time.sleep(0.2)
+    proc.kill()
+    proc.communicate()
     raise AssertionError(f"port {port} never answered")
 
 
