@@ -58,7 +58,11 @@ def build_broker(
         kafka.bootstrap_servers,
         client_id=kafka.client_id,
         acks="all",
-        enable_idempotence=True,
+        # Not idempotent: after a broker restart, aiokafka's idempotent producer can meet OutOfOrderSequenceNumber,
+        # which ends its sender for good, and every later publish of the process fails (seen in the fault suite).
+        # Without it a retried batch may be written twice, which every consumer already absorbs (stable event
+        # ids, deduplicated); order within a partition holds (aiokafka sends one batch per partition at a time).
+        enable_idempotence=False,
         request_timeout_ms=kafka.request_timeout_ms,
         middlewares=[
             KafkaTelemetryMiddleware(tracer_provider=tracer_provider),
