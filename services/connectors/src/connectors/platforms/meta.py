@@ -137,21 +137,8 @@ def _visitor_post(page_id: str, value: _FeedValue, raw: str, now: datetime) -> I
     attachments = []
     if value.item in ("photo", "video") and value.link:
         attachments.append(Attachment(type="image" if value.item == "photo" else "video", url=value.link))
-    return InboundMessage(
-        id=f"facebook:{page_id}:{value.post_id}",
-        channel=Channel.FACEBOOK,
-        account_id=page_id,
-        platform_message_id=value.post_id,
-        conversation_key=f"facebook:{page_id}:{value.post_id}",
-        kind=MessageKind.PUBLIC_COMMENT,
-        author=Author(platform_id=value.from_.id, name=value.from_.name),
-        text=value.message or "",
-        sent_at=_time(value.created_time) if value.created_time is not None else now,
-        received_at=now,
-        permalink=value.permalink_url,
-        attachments=attachments,
-        raw_payload=raw,
-    )
+    return _public_message(page_id, value, raw, now, item_id=value.post_id, thread=value.post_id,
+                           attachments=attachments)
 
 
 def _feed_change(page_id: str, value: _FeedValue, raw: str, now: datetime) -> InboundMessage | None:
@@ -167,11 +154,18 @@ def _feed_comment(page_id: str, value: _FeedValue, raw: str, now: datetime) -> I
         return None  # the Page's own replies come back through the feed; never loop on them
     top_level = value.parent_id in (None, value.post_id)
     thread = value.comment_id if top_level else value.parent_id
+    return _public_message(page_id, value, raw, now, item_id=value.comment_id, thread=thread,
+                           in_reply_to=value.parent_id)
+
+
+def _public_message(page_id: str, value: _FeedValue, raw: str, now: datetime, *, item_id: str, thread: str,
+                    **extra) -> InboundMessage:
+    """A citizen's post or comment on the Page's feed, in its thread's conversation."""
     return InboundMessage(
-        id=f"facebook:{page_id}:{value.comment_id}",
+        id=f"facebook:{page_id}:{item_id}",
         channel=Channel.FACEBOOK,
         account_id=page_id,
-        platform_message_id=value.comment_id,
+        platform_message_id=item_id,
         conversation_key=f"facebook:{page_id}:{thread}",
         kind=MessageKind.PUBLIC_COMMENT,
         author=Author(platform_id=value.from_.id, name=value.from_.name),
@@ -179,8 +173,8 @@ def _feed_comment(page_id: str, value: _FeedValue, raw: str, now: datetime) -> I
         sent_at=_time(value.created_time) if value.created_time is not None else now,
         received_at=now,
         permalink=value.permalink_url,
-        in_reply_to=value.parent_id,
         raw_payload=raw,
+        **extra,
     )
 
 
