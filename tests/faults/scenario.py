@@ -41,6 +41,7 @@ class Outcome:
     recoveries: list[tuple[str, float]]
     stops: list[tuple[str, float]]
     drained_in: float
+    accepted_after_kafka: dict[str, list[str]] = field(default_factory=dict)  # replica -> its answers to a probe
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -147,7 +148,7 @@ def run(stack: Stack) -> Outcome:
     rng = random.Random(run_id)
     deliveries = [T.make(run_id, i, rng) for i in range(MESSAGES)]
     urls = [stack.url("connectors", n) for n in range(1, len(stack.instances("connectors")) + 1)]
-    sender = T.Sender(urls, deliveries, rate=RATE)
+    sender = T.Sender(urls, list(deliveries), rate=RATE)  # a copy: the probes added later are not its to send
     replier = Replier(stack, run_id, deliveries)
     recoveries: list[tuple[str, float]] = []
     stops: list[tuple[str, float]] = []
@@ -222,6 +223,14 @@ def run(stack: Stack) -> Outcome:
     back = time.monotonic()
     stack.wait_healthy(_every_instance(stack), timeout=600)
     recoveries.append((f"Kafka restart (down {back - t0:.0f}s)", time.monotonic() - back))
+    # Every connectors replica takes webhooks again, not only one of them: a producer left broken by the restart
+    # once had a replica answer 503 to every webhook for the rest of its life, hidden behind the other replica.
+    probed: dict[str, list[str]] = {}
+    for n, instance in enumerate(stack.instances("connectors"), start=1):
+        probe = T.make(run_id, len(deliveries), rng)
+        deliveries.append(probe)
+        accepted_here = T.deliver_to(stack.url("connectors", n), probe, within=120)
+        probed[instance] = probe.statuses if accepted_here else [*probe.statuses, "never accepted"]
 
     # 4. Stop the store for a while.
     wait_sent(0.7)
@@ -269,4 +278,4 @@ def run(stack: Stack) -> Outcome:
                      "platform_calls": sum(1 for s in sent if tok in str(s.get("body")))}
                for tok, e in replier.requested.items()}
     return Outcome(deliveries, stored, messages, routed_seen, routed_expected, duty_seen, duty_expected, replies,
-                   recoveries, stops, drained_in, notes)
+                   recoveries, stops, drained_in, probed, notes)

@@ -122,20 +122,40 @@ class Sender:
             while time.monotonic() < deadline:
                 with self._lock:
                     url = self.urls[next(self._next_url)]
-                headers = d.headers
-                if d.params is not None:  # Twilio signs the URL it calls
-                    headers = signing.twilio(url + d.path, d.params, S.TWILIO_AUTH_TOKEN)
-                body = d.sign_again() if d.sign_again is not None else d.body
-                d.attempts += 1
-                try:
-                    response = client.post(url + d.path, content=body, headers=headers)
-                    d.statuses.append(str(response.status_code))
-                    if response.status_code < 300:
-                        d.accepted, d.accepted_at = True, time.monotonic()
-                        return
-                    if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
-                        return  # refused for good (signature, validation): a platform would not retry either
-                except httpx.HTTPError as exc:
-                    d.statuses.append(type(exc).__name__)
+                if attempt(client, url, d) is not None:
+                    return
                 time.sleep(pause)
                 pause = min(pause * 2, 4.0)
+
+
+def attempt(client: httpx.Client, url: str, d: Delivery) -> bool | None:
+    """One delivery attempt to one replica: True when accepted, False when refused for good (a platform would not
+    retry either: signature, validation), None when it is worth trying again (5xx, 408, 429, no answer)."""
+    headers = d.headers
+    if d.params is not None:  # Twilio signs the URL it calls
+        headers = signing.twilio(url + d.path, d.params, S.TWILIO_AUTH_TOKEN)
+    body = d.sign_again() if d.sign_again is not None else d.body
+    d.attempts += 1
+    try:
+        response = client.post(url + d.path, content=body, headers=headers)
+    except httpx.HTTPError as exc:
+        d.statuses.append(type(exc).__name__)
+        return None
+    d.statuses.append(str(response.status_code))
+    if response.status_code < 300:
+        d.accepted, d.accepted_at = True, time.monotonic()
+        return True
+    if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
+        return False
+    return None
+
+
+def deliver_to(url: str, d: Delivery, *, within: float) -> bool:
+    """Deliver `d` to this one replica, retrying for `within` seconds: whether that replica accepted it."""
+    deadline = time.monotonic() + within
+    with httpx.Client(timeout=15) as client:
+        while time.monotonic() < deadline:
+            if (outcome := attempt(client, url, d)) is not None:
+                return outcome
+            time.sleep(1)
+    return False

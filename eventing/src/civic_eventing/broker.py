@@ -12,6 +12,8 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from opentelemetry.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
+from civic_eventing.producer_guard import ProducerGuard
+
 log = logging.getLogger(__name__)
 
 
@@ -62,6 +64,7 @@ def build_broker(
         # which ends its sender for good, and every later publish of the process fails (seen in the fault suite).
         # Without it a retried batch may be written twice, which every consumer already absorbs (stable event
         # ids, deduplicated); order within a partition holds (aiokafka sends one batch per partition at a time).
+        # Any other error that ends the sender is met by `ProducerGuard`, which puts a new producer in its place.
         enable_idempotence=False,
         request_timeout_ms=kafka.request_timeout_ms,
         middlewares=[
@@ -74,7 +77,8 @@ def build_broker(
 
 class BrokerKeeper:
     """Starts the broker in the background and keeps trying while Kafka is unreachable, so a service comes
-    up (and answers its health check and platforms with a clear 503) instead of crashing."""
+    up (and answers its health check and platforms with a clear 503) instead of crashing; once connected, its
+    `ProducerGuard` replaces the producer if the producer's sender ever stops for good."""
 
     def __init__(self, broker: KafkaBroker, kafka: KafkaSettings, *, retry_seconds: float = 2.0) -> None:
         self.broker = broker
@@ -83,9 +87,17 @@ class BrokerKeeper:
         self.connected = asyncio.Event()
         self.last_error: str | None = None
         self._task: asyncio.Task | None = None
+        self.producer_guard = ProducerGuard(broker)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._connect(), name="kafka-connect")
+
+    @property
+    def problem(self) -> str | None:
+        """What stops this service from using Kafka now (for `/healthz`), or None."""
+        if not self.connected.is_set():
+            return self.last_error or "connecting"
+        return self.producer_guard.problem
 
     async def _connect(self) -> None:
         while True:
@@ -103,6 +115,7 @@ class BrokerKeeper:
                 continue
             self.last_error = None
             self.connected.set()
+            self.producer_guard.start()
             return
 
     async def wait(self, timeout: float | None = None) -> bool:
@@ -121,6 +134,7 @@ class BrokerKeeper:
                 await self._task
             except asyncio.CancelledError:
                 pass
+        await self.producer_guard.stop()
         try:
             await asyncio.wait_for(self.broker.stop(), timeout)
         except TimeoutError:

@@ -11,15 +11,15 @@ Check = Callable[[], Awaitable[str | None]]
 
 
 def ops_router(*, keeper: BrokerKeeper, registry: CollectorRegistry, checks: dict[str, Check] | None = None) -> APIRouter:
-    """`/healthz` answers 200 when Kafka is connected and every extra check returns None (healthy), else 503
+    """`/healthz` answers 200 when Kafka is connected (and the producer sending) and every extra check returns None (healthy), else 503
     with what is wrong; `/metrics` serves the service's Prometheus registry."""
     router = APIRouter(tags=["ops"])
 
     @router.get("/healthz", summary="Health: Kafka connected and dependencies answering")
     async def healthz(response: Response) -> dict:
         problems: dict[str, str] = {}
-        if not keeper.connected.is_set():
-            problems["kafka"] = keeper.last_error or "connecting"
+        if (kafka := keeper.problem) is not None:
+            problems["kafka"] = kafka
         for name, check in (checks or {}).items():
             try:
                 if (problem := await check()) is not None:
