@@ -10,6 +10,7 @@ import asyncio
 import uuid
 
 import pytest
+from aiokafka.errors import KafkaError
 from civic_eventing import KafkaRuntime, ops_router
 from civic_eventing.broker import KafkaSettings, ensure_topics
 from fastapi import FastAPI
@@ -29,7 +30,7 @@ async def _kill_sender(runtime: KafkaRuntime, run: str) -> None:
         raise RuntimeError("sequence out of order (injected)")
 
     sender._send_produce_req = broken
-    with pytest.raises(Exception):  # the batch in flight is failed back to its caller
+    with pytest.raises(KafkaError):  # the batch in flight is failed back to its caller
         await runtime.broker.publish({"run": run, "n": "lost"}, topic=_topic(), key=b"k")
     for _ in range(100):
         if sender.sender_task.done():
@@ -57,7 +58,7 @@ async def test_a_producer_whose_sender_stopped_is_replaced_and_publishing_resume
         old = runtime.broker.config.producer._producer.producer
         run = uuid.uuid4().hex
         await _kill_sender(runtime, run)
-        with pytest.raises(Exception):  # every publish now fails at once: the state the guard exists for
+        with pytest.raises(KafkaError):  # every publish now fails at once: the state the guard exists for
             await runtime.broker.publish({"run": run, "n": "refused"}, topic=_topic(), key=b"k")
         assert isinstance(runtime.keeper.producer_guard.sender_failure(), Exception)
         health = await http.get("/healthz")  # says so, instead of "ok" while every publish fails
