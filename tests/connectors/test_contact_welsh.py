@@ -8,28 +8,21 @@ import string
 import time
 from urllib.parse import urlencode
 
-import httpx
 import pytest
 from connectors import contact_page, contact_texts
-from connectors.config import Settings
-from connectors.main import create_app
-from support.connector_fakes import FakePublisher, FakeStores
+from support.connector_fakes import app_with_fakes, client_of
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture
 async def app():
-    application = create_app(Settings(meta_app_secret="test_app_secret", meta_verify_token="test_verify_token",
-                                      public_base_url="https://inbox.example.gov.uk"))
-    application.state.publisher = FakePublisher()
-    application.state.stores = FakeStores()
-    yield application
+    return app_with_fakes()
 
 
 @pytest.fixture
 async def client(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8081") as c:
+    async with client_of(app) as c:
         yield c
 
 

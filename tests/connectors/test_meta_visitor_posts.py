@@ -8,9 +8,8 @@ import httpx
 import pytest
 from civic_contracts import Channel, MessageKind
 from connectors.config import Settings
-from connectors.main import create_app
 from connectors.platforms import meta
-from support.connector_fakes import FakePublisher, FakeStores
+from support.connector_fakes import FakeStores, app_with_fakes, client_of
 
 PAYLOADS = Path(__file__).parent / "payloads"
 PAGE = "104729113"
@@ -62,14 +61,11 @@ def test_numeric_and_string_ids_make_the_same_message() -> None:
 
 @pytest.fixture
 async def app():
-    application = create_app(Settings(meta_app_secret="test_app_secret", meta_verify_token="test_verify_token"))
-    application.state.publisher = FakePublisher()
-    application.state.stores = FakeStores()
-    yield application
+    return app_with_fakes()
 
 
 async def post(app, body: bytes) -> httpx.Response:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://connectors.test") as client:
+    async with client_of(app) as client:
         return await client.post("/webhooks/meta", content=body, headers={
             "Content-Type": "application/json", meta.SIGNATURE_HEADER: meta.sign(body, "test_app_secret")})
 

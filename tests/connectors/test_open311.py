@@ -10,9 +10,7 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from connectors.config import Settings
-from connectors.main import create_app
-from support.connector_fakes import FakePublisher, FakeRequests, FakeStores
+from support.connector_fakes import FakeRequests, FakeStores, app_with_fakes, client_of
 
 PAYLOADS = Path(__file__).parent / "payloads"
 KEY = "test_open311_key"
@@ -58,16 +56,12 @@ def xml(response: httpx.Response) -> ElementTree.Element:
 
 @pytest.fixture
 async def app():
-    application = create_app(Settings(meta_app_secret="s", meta_verify_token="t", open311_api_keys=[KEY],
-                                      public_base_url="https://inbox.example.gov.uk"))
-    application.state.publisher = FakePublisher()
-    application.state.stores = FakeStores(requests=ListingRequests())
-    yield application
+    return app_with_fakes(open311_api_keys=[KEY], stores=FakeStores(requests=ListingRequests()))
 
 
 @pytest.fixture
 async def client(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8081") as c:
+    async with client_of(app) as c:
         yield c
 
 

@@ -9,11 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 from civic_contracts import Channel, RevisedBy, RevisionKind
-from connectors.config import Settings
-from connectors.main import create_app
 from connectors.platforms import meta, meta_changes, x
 from connectors.publishing import PublishFailed
-from support.connector_fakes import FakePublisher, FakeStores
+from support.connector_fakes import app_with_fakes, client_of
 
 PAYLOADS = Path(__file__).parent / "payloads"
 PAGE = "104729113"
@@ -131,17 +129,13 @@ class FakeRevisions:
 
 @pytest.fixture
 async def app():
-    application = create_app(Settings(meta_app_secret="test_app_secret", meta_verify_token="test_verify_token",
-                                      x_consumer_secret="test_consumer_secret",
-                                      public_base_url="https://inbox.example.gov.uk"))
-    application.state.publisher = FakePublisher()
+    application = app_with_fakes(x_consumer_secret="test_consumer_secret")
     application.state.revisions = FakeRevisions()
-    application.state.stores = FakeStores()
-    yield application
+    return application
 
 
 async def post(app, path: str, body: bytes, headers: dict) -> httpx.Response:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8081") as c:
+    async with client_of(app) as c:
         return await c.post(path, content=body, headers=headers)
 
 

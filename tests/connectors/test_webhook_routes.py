@@ -12,7 +12,7 @@ import pytest
 from connectors.config import Settings
 from connectors.main import create_app
 from connectors.platforms import email, meta, x
-from support.connector_fakes import FakePublisher, FakeStores
+from support.connector_fakes import FakePublisher, app_with_fakes, client_of
 from twilio.request_validator import RequestValidator
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -28,15 +28,12 @@ def fixture(name: str) -> bytes:
 
 @pytest.fixture
 async def app():
-    application = create_app(Settings(**SECRETS, public_base_url="https://inbox.example.gov.uk"))
-    application.state.publisher = FakePublisher()
-    application.state.stores = FakeStores()
-    yield application
+    return app_with_fakes(**SECRETS)
 
 
 @pytest.fixture
 async def client(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8081") as c:
+    async with client_of(app) as c:
         yield c
 
 

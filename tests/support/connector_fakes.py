@@ -3,6 +3,7 @@ MongoDB. They mirror the real classes' small interfaces."""
 
 from dataclasses import asdict, dataclass, field
 
+import httpx
 from connectors.publishing import PublishFailed
 
 
@@ -107,3 +108,23 @@ class FakeStores:
     requests: FakeRequests = field(default_factory=FakeRequests)
     ledger: FakeLedger = field(default_factory=FakeLedger)
     first_seen: FakeFirstSeen = field(default_factory=FakeFirstSeen)
+
+
+TEST_SECRETS = {"meta_app_secret": "test_app_secret", "meta_verify_token": "test_verify_token"}
+
+
+def app_with_fakes(*, stores: FakeStores | None = None, **settings):
+    """The connectors app with its publisher and stores in memory: Meta's test secrets and a public address unless
+    `settings` say otherwise."""
+    from connectors.config import Settings  # noqa: PLC0415 - the app only when a route test asks for it
+    from connectors.main import create_app  # noqa: PLC0415
+
+    application = create_app(Settings(**{**TEST_SECRETS, "public_base_url": "https://inbox.example.gov.uk", **settings}))
+    application.state.publisher = FakePublisher()
+    application.state.stores = stores or FakeStores()
+    return application
+
+
+def client_of(app) -> httpx.AsyncClient:
+    """An HTTP client that calls the app in process, as a platform calls the webhook server."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8081")
