@@ -8,8 +8,9 @@ import uuid
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from civic_contracts.topics import MESSAGE_RECEIVED
+from civic_contracts.topics import MESSAGE_RECEIVED, RECORDS_ERASED
 from civic_eventing import KafkaSettings, ensure_topics
+from responder.domain.records import RetentionSchedule
 from triage.cli import main
 
 pytestmark = pytest.mark.integration
@@ -53,18 +54,22 @@ def test_the_records_commands_from_the_command_line(records_env, infra, capsys, 
     code, released = run(capsys, "hold", "--release", hold["id"], "--reason", "claim settled")
     assert code == 0 and released["reason"] == "insurance claim"
     code, erased = run(capsys, "erase", "--person", "07700 900555", "--reason", "art. 17", "--request", "ER-9")
-    assert code == 0 and erased["counts"]["messages"] == 0
+    assert code == 0 and erased["counts"]["messages"] == 0 and erased["announced"] == "published"
     code, bundle = run(capsys, "subject-access", "--person", "@nobody", "--request", "SAR-9", "--output", str(tmp_path))
     assert code == 0 and bundle["conversations"] == 0 and (tmp_path / "index.html").exists()
     code, dry = run(capsys, "retention", "--dry-run")
     assert code == 0 and dry["dry_run"] is True and "due" in dry
     code, done = run(capsys, "retention")
-    assert code == 0 and MESSAGE_RECEIVED.name in done["kafka_topics"]
+    assert code == 0 and MESSAGE_RECEIVED.name in done["kafka_topics"] and done["announced"] == "published"
 
 
 async def test_topic_retention_follows_the_schedule(records_env, infra, capsys) -> None:
     from responder.adapters.kafka_topics import set_retention
 
-    changed = await set_retention(infra.kafka_bootstrap_servers, [MESSAGE_RECEIVED.name, "no.such.topic"], hours=168)
-    assert changed == [MESSAGE_RECEIVED.name]
+    schedule = RetentionSchedule()
+    hours = schedule.topic_hours([MESSAGE_RECEIVED.name, RECORDS_ERASED.name, "no.such.topic"])
+    assert hours[RECORDS_ERASED.name] == schedule.records_topic_hours < hours[MESSAGE_RECEIVED.name]
+    changed = await set_retention(infra.kafka_bootstrap_servers, hours)
+    assert changed == [MESSAGE_RECEIVED.name, RECORDS_ERASED.name]
     assert await _topic_retention(infra.kafka_bootstrap_servers, MESSAGE_RECEIVED.name) == str(168 * 3_600_000)
+    assert await _topic_retention(infra.kafka_bootstrap_servers, RECORDS_ERASED.name) == str(72 * 3_600_000)

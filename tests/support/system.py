@@ -183,7 +183,7 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
                                *(f"responder-{run_id}.{t}" for t in TOPICS),
                                *(f"notifier-{run_id}.{t}" for t in TOPICS),
                                f"connectors-{run_id}-ledger", f"connectors-{run_id}-outbound",
-                               f"connectors-{run_id}-open311"])
+                               f"connectors-{run_id}-open311", f"connectors-{run_id}-records"])
     sandbox = sandbox_app(sandbox_settings(run_id))
     apps = {
         "triage": triage_app(

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from civic_contracts.people import Hold
+
 Identifier = Annotated[str, Field(min_length=1, max_length=320)]
 People = Annotated[list[Identifier], Field(max_length=20, description="The person's identifiers.")]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
@@ -92,3 +94,45 @@ class RetentionCommand(BaseModel):
 
 RECORDS_ACTIONS = ("records_hold", "records_release_hold", "subject_access", "erase_person", "foi_export",
                    "retention_run")
+
+
+class KeyChange(BaseModel):
+    """A conversation's key before and after an erasure (the same when the key did not name the person)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    old: str = Field(max_length=400, description="The key before.")
+    new: str = Field(max_length=400, description="The key after.")
+
+
+class PersonErased(BaseModel):
+    """`records.erased.v1`: responder is erasing a person's personal data (announced once no legal hold stands
+    in the way, never when the erasure is refused). Every other service that keeps data about people (connectors: web-form service requests, email
+    threads, the conversation ledger, outbound commands) erases theirs. Carries personal data (the identifiers,
+    old conversation keys), so the topic's retention is short (`records_topic_hours` of the schedule)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(max_length=600, description="Stable per request: `erase:<request>` (a redelivery is harmless).")
+    request: Text = Field(description="The erasure request's reference.")
+    at: datetime = Field(description="When responder erased the person.")
+    person: People = Field(min_length=1)
+    stand_in: str = Field(max_length=100, description="What replaces the person's identifiers (`erased:<digest>`).")
+    tombstone: str = Field(max_length=500, description="What replaces their erased text (\"Message erased on ... "
+                           "under request ...\").")
+    conversations: list[KeyChange] = Field(
+        default_factory=list, max_length=10_000, description="Each conversation of the person's messages.")
+
+
+class RetentionApplied(BaseModel):
+    """`records.retention.v1`: responder applied the retention schedule (not a dry run). Services that keep
+    records of their own apply the same cutoffs, never to what a legal hold in force covers. Carries the holds
+    (a person's identifiers), so the topic's retention is short like `records.erased.v1`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(max_length=200, description="The retention run's id.")
+    at: datetime = Field(description="When the run started (the cutoffs are counted from it).")
+    cutoffs: dict[str, datetime] = Field(description="Per record kind (`messages`, `conversations`, `raw_payload`, "
+                                         "...), the oldest moment still kept.")
+    holds: list[Hold] = Field(default_factory=list, description="The legal holds in force.")

@@ -11,6 +11,7 @@ from civic_contracts.deadletter import DeadLetter
 from civic_contracts.inbound import InboundMessage
 from civic_contracts.incident import Incident
 from civic_contracts.outbound import ChannelHealth, OutboundCommand, ReplyStatus
+from civic_contracts.records import PersonErased, RetentionApplied
 from civic_contracts.revision import MessageRevision
 from civic_contracts.triage import TriageResult
 
@@ -118,12 +119,29 @@ INCIDENT = TopicSpec(
     value=Incident,
     description="Surges of messages on one subject (opened, updated, closed), keyed by incident id; published by triage.",
 )
+RECORDS_ERASED = TopicSpec(
+    name="records.erased.v1",
+    key=None,
+    value=PersonErased,
+    description="A person's personal data was erased (keyed by request); published by responder, connectors erase "
+    "their copy. Carries personal data: short retention from the records schedule.",
+)
+RECORDS_RETENTION = TopicSpec(
+    name="records.retention.v1",
+    key=None,
+    value=RetentionApplied,
+    description="The retention schedule was applied (cutoffs and the holds in force); published by responder, "
+    "connectors apply it to their own records. Short retention from the records schedule.",
+)
+# Topics that carry a person's identifiers for records management: their retention is the schedule's shortest.
+RECORDS_TOPICS = (RECORDS_ERASED.name, RECORDS_RETENTION.name)
 
 TOPICS: dict[str, TopicSpec] = {
     t.name: t
     for t in (
         MESSAGE_RECEIVED, MESSAGE_REVISED, MESSAGE_TRIAGED, DEAD_LETTER, REPLY_STATUS, CHANNEL_HEALTH, *OUTBOUND.values(),
         INBOX_COMMAND, CONVERSATION_EVENT, DUTY_ALERT, DUTY_ALERT_PROGRESS, OPS_ALERT, TRIAGE_CORRECTION, INCIDENT,
+        RECORDS_ERASED, RECORDS_RETENTION,
     )
 }
 

@@ -25,6 +25,7 @@ from connectors import (
     handlers,
     health,
     open311,
+    records,
     webhooks_email,
     webhooks_meta,
     webhooks_twilio,
@@ -33,6 +34,7 @@ from connectors import (
 from connectors.accounts.crypto import TokenCipher, TokenKeyError
 from connectors.accounts.tokens import TokenBook
 from connectors.adapters import Stores
+from connectors.adapters.records import RecordsStore
 from connectors.adapters.volume import VolumeStore
 from connectors.bursts import BurstWatch
 from connectors.config import Settings
@@ -127,6 +129,8 @@ def create_app(
     sender = Sender(ctx, publisher=publisher, health=tracker)
     handlers.register(kafka.broker, settings=settings, sender=sender, ledger=stores.ledger,
                       requests=StatusFollower(ctx) if Channel.WEBFORM in settings.outbound_channels else None)
+    records.register(kafka.broker, group_id=settings.group_id, follower=records.RecordsFollower(
+        RecordsStore(mongo[settings.database]), jurisdiction=settings.open311_jurisdiction_id))
     pollers = {p.name: p for p in [
         *(XMentionsPoller(a, ctx=ctx, publisher=publisher, health=tracker) for a in settings.x_poll_accounts),
         *(YouTubeCommentsPoller(c, ctx=ctx, publisher=publisher, health=tracker) for c in settings.youtube_channel_ids),

@@ -76,7 +76,8 @@ def create_app(
                 responder, settings.job_interval_seconds, repair_every_seconds=settings.counter_repair_seconds,
             ), name="responder-jobs")
             records = asyncio.create_task(run_daily(responder.records, policy.records, clock=responder.now,
-                                                    kafka_bootstrap_servers=settings.kafka_bootstrap_servers),
+                                                    kafka_bootstrap_servers=settings.kafka_bootstrap_servers,
+                                                    announce=responder.publisher.retention),
                                           name="responder-retention")
         yield
         for task in (job, records):

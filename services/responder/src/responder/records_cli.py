@@ -13,21 +13,32 @@ written to the audit log with `--by` as the actor.
 A person is named by any of their identifiers: a phone number, an email address, a platform id or an
 `@handle`, optionally prefixed by the channel (`sms:+447700900123`). Exit codes: 0 done, 1 refused (a
 legal hold, nothing to release), 2 usage or configuration error.
+
+An erasure and a (real) retention run are announced to the other services (`records.erased.v1`,
+`records.retention.v1`) exactly as responder announces them: written to responder's outbox first, then sent
+to Kafka (`KAFKA_BOOTSTRAP_SERVERS`); when Kafka does not take it, the entry stays in the outbox and the
+running responder's relay sends it, so the connectors' copy is never left behind. The output says which
+(`"announced": "published"` or `"queued"`).
 """
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from civic_contracts import TOPICS
+from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
 from responder.adapters import kafka_topics
+from responder.adapters.kafka import OutboxPublisher, Publisher
+from responder.adapters.mongo_outbox import Outbox
 from responder.adapters.mongo_records import RecordsStore
 from responder.config import load_policy, load_settings
 from responder.service.records import bundle, erasure, foi, holds, retention, subject
@@ -80,18 +91,64 @@ async def _run(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     try:
         await store.ensure_indexes()
-        return await _dispatch(args, store, actor, now, settings)
+        return await _dispatch(args, store, actor, now, settings, client)
     finally:
         await client.close()
 
 
-async def _dispatch(args, store: RecordsStore, actor: dict, now: datetime, settings) -> int:
+class _KafkaUnavailable:
+    """The publisher when Kafka could not be reached: every publish fails, so the outbox keeps the record."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __getattr__(self, kind: str):
+        async def publish(record) -> None:
+            raise ConnectionError(f"Kafka unavailable: {type(self.error).__name__}: {self.error}")
+        return publish
+
+
+@asynccontextmanager
+async def _announcer(settings, client: AsyncMongoClient, *, wanted: bool) -> AsyncIterator[OutboxPublisher | None]:
+    """Responder's own outbox publisher for what this command announces (see the module's description)."""
+    if not wanted:
+        yield None
+        return
+    broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="civic-inbox-records", acks="all",
+                         enable_idempotence=False)
+    try:
+        await asyncio.wait_for(broker.connect(), timeout=15)
+        sender = Publisher(broker)
+    except Exception as exc:  # noqa: BLE001 - Kafka down: the outbox keeps what is announced
+        sender = _KafkaUnavailable(exc)
+    try:
+        yield OutboxPublisher(sender, Outbox(client, settings.database))
+    finally:
+        with contextlib.suppress(Exception):
+            await broker.stop()
+
+
+async def _announced(publisher: OutboxPublisher, entry_id: str) -> str:
+    return "queued" if await publisher.outbox.entries.find_one({"_id": entry_id}) else "published"
+
+
+async def _dispatch(args, store: RecordsStore, actor: dict, now: datetime, settings, client: AsyncMongoClient) -> int:
+    wanted = args.command == "erase" or (args.command == "retention" and not args.dry_run)
+    async with _announcer(settings, client, wanted=wanted) as publisher:
+        return await _command(args, store, actor, now, settings, publisher)
+
+
+async def _command(args, store: RecordsStore, actor: dict, now: datetime, settings,
+                   publisher: OutboxPublisher | None) -> int:
     if args.command == "retention":
         schedule = load_policy(settings.policy_path).records
-        run = await retention.run(store, schedule, now=now, dry_run=args.dry_run, actor=actor)
+        run = await retention.run(store, schedule, now=now, dry_run=args.dry_run, actor=actor,
+                                  announce=publisher.retention if publisher else None)
+        if publisher is not None:
+            run["announced"] = await _announced(publisher, f"retention:{run['_id']}")
         if not args.dry_run and not args.no_kafka:
             run["kafka_topics"] = await kafka_topics.set_retention(
-                settings.kafka_bootstrap_servers, list(TOPICS), hours=schedule.kafka_topic_hours)
+                settings.kafka_bootstrap_servers, schedule.topic_hours(list(TOPICS)))
         return _print(run)
     if args.command == "hold":
         if args.list:
@@ -107,7 +164,10 @@ async def _dispatch(args, store: RecordsStore, actor: dict, now: datetime, setti
         found = await subject.subject_access(store, args.person, now=now, actor=actor, request=args.request)
         return _print({"export_id": found["_id"], **found["summary"], "files": [str(p) for p in bundle.write(found, args.output)]})
     if args.command == "erase":
-        return _print(await erasure.erase(store, args.person, reason=args.reason, request=args.request, now=now, actor=actor))
+        done = await erasure.erase(store, args.person, reason=args.reason, request=args.request, now=now, actor=actor,
+                                   announce=publisher.erased)
+        done.pop("renamed")  # the old keys name the person: not printed
+        return _print({**done, "announced": await _announced(publisher, f"erased:erase:{args.request}")})
     found = await foi.foi_export(store, since=args.since, until=args.until, now=now, actor=actor, request=args.request,
                                  account=args.account, department=args.department)
     return _print({"export_id": found["_id"], **found["summary"], "files": [str(p) for p in bundle.write(found, args.output)]})

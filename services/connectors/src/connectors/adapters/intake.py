@@ -57,6 +57,7 @@ class EmailThreads:
     async def save(self, headers: EmailHeaders) -> None:
         doc = asdict(headers)
         doc["in_reply_to"], doc["references"] = list(headers.in_reply_to), list(headers.references)
+        doc["saved_at"] = datetime.now(UTC)  # for the retention schedule (`connectors/records.py`)
         await self.collection.replace_one({"_id": headers.message_id}, doc, upsert=True)
 
     async def get(self, message_id: str) -> EmailHeaders | None:
@@ -64,6 +65,7 @@ class EmailThreads:
         if doc is None:
             return None
         doc.pop("_id")
+        doc.pop("saved_at", None)
         doc["in_reply_to"], doc["references"] = tuple(doc["in_reply_to"]), tuple(doc["references"])
         return EmailHeaders(**doc)
 

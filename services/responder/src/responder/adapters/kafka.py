@@ -12,7 +12,15 @@ from datetime import UTC, datetime, timedelta
 from civic_contracts import ConversationEvent, DutyAlert
 from civic_contracts.correction import TriageCorrection
 from civic_contracts.outbound import OutboundCommand
-from civic_contracts.topics import CONVERSATION_EVENT, DUTY_ALERT, OUTBOUND, TRIAGE_CORRECTION
+from civic_contracts.records import PersonErased, RetentionApplied
+from civic_contracts.topics import (
+    CONVERSATION_EVENT,
+    DUTY_ALERT,
+    OUTBOUND,
+    RECORDS_ERASED,
+    RECORDS_RETENTION,
+    TRIAGE_CORRECTION,
+)
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel
 
@@ -21,6 +29,7 @@ from responder.adapters.mongo_outbox import Outbox
 log = logging.getLogger(__name__)
 KINDS: dict[str, type[BaseModel]] = {
     "outbound": OutboundCommand, "event": ConversationEvent, "duty_alert": DutyAlert, "correction": TriageCorrection,
+    "erased": PersonErased, "retention": RetentionApplied,
 }
 
 
@@ -79,6 +88,12 @@ class Publisher:
     async def correction(self, correction: TriageCorrection) -> None:
         await self.broker.publish(correction, topic=TRIAGE_CORRECTION.name, key=correction.conversation_key.encode())
 
+    async def erased(self, erased: PersonErased) -> None:
+        await self.broker.publish(erased, topic=RECORDS_ERASED.name, key=erased.id.encode())
+
+    async def retention(self, applied: RetentionApplied) -> None:
+        await self.broker.publish(applied, topic=RECORDS_RETENTION.name, key=applied.id.encode())
+
 
 class OutboxPublisher:
     """The publisher's interface, through the outbox: nothing responder decided to publish is lost when Kafka
@@ -99,6 +114,12 @@ class OutboxPublisher:
 
     async def correction(self, correction: TriageCorrection) -> None:
         await self._send("correction", correction)
+
+    async def erased(self, erased: PersonErased) -> None:
+        await self._send("erased", erased)
+
+    async def retention(self, applied: RetentionApplied) -> None:
+        await self._send("retention", applied)
 
     async def hold_events(self, events: list[ConversationEvent]) -> None:
         """Write the events to the outbox in one write: from here none of them is lost (a failure propagates)."""

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from civic_contracts.outbound import OutboundAction
+from civic_contracts.people import normalise_contact
 
 PUBLIC_KINDS = ("public_comment",)
 # Public channel -> the private channel its private replies open on (and which the citizen answers on).
@@ -65,11 +66,6 @@ def private_thread(
     if PRIVATE_REPLY_CHANNEL.get(channel) != private_channel:
         raise DeliveryError(f"a {channel} comment cannot be answered privately on {private_channel}")
     return reply_delivery(conversation, last_inbound, private=True, account_id=None)
-
-
-def normalise_contact(contact: str) -> str:
-    contact = contact.strip()
-    return contact.lower() if "@" in contact else re.sub(r"[\s()-]", "", contact)
 
 
 def case_reference(prefix: str, year: int, seq: int) -> str:

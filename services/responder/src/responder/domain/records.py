@@ -1,13 +1,13 @@
 """Records management, as plain data and rules: the retention schedule, legal holds, who a person is across
 channels, and redaction of personal data by the spans triage found. No I/O here."""
 
-import hashlib
-import re
 from datetime import datetime, timedelta
 
+from civic_contracts.people import CONTACT_KINDS, Hold, Person
+from civic_contracts.topics import RECORDS_TOPICS
 from pydantic import BaseModel, ConfigDict, Field
 
-from responder.domain.delivery import normalise_contact
+__all__ = ["CONTACT_KINDS", "Hold", "Person", "RetentionSchedule", "redact"]  # who a person is: in contracts
 
 
 class RetentionSchedule(BaseModel):
@@ -25,111 +25,19 @@ class RetentionSchedule(BaseModel):
     audit_days: int = Field(default=2555, gt=0, description="Audit log entries (7 years).")
     exports_days: int = Field(default=90, gt=0, description="Subject access and FOI bundles made by the product.")
     kafka_topic_hours: int = Field(default=168, gt=0, description="Kafka topics' retention (they carry citizen text).")
+    records_topic_hours: int = Field(default=72, gt=0, description="Retention of the topics that tell other services "
+                                     "of an erasure or a retention run (they carry a person's identifiers): long "
+                                     "enough for a consumer down over a weekend to catch up, no longer.")
+
+    def topic_hours(self, topics: list[str]) -> dict[str, int]:
+        """Each topic's retention in hours: the records topics' own, every other topic's from `kafka_topic_hours`."""
+        return {t: min(self.records_topic_hours, self.kafka_topic_hours) if t in RECORDS_TOPICS else self.kafka_topic_hours
+                for t in topics}
 
     def cutoffs(self, now: datetime) -> dict[str, datetime]:
         """The oldest moment still kept, per record kind."""
         return {kind: now - timedelta(days=getattr(self, f"{kind}_days"))
                 for kind in ("conversations", "messages", "raw_payload", "attachments", "evidence", "audit", "exports")}
-
-
-class Hold(BaseModel):
-    """A legal hold: suspends retention and erasure for what it covers."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str = Field(description="Hold id.")
-    conversation_key: str | None = Field(default=None, description="One conversation.")
-    person: list[str] = Field(default_factory=list, description="A person's identifiers (see `Person`).")
-    since: datetime | None = Field(default=None, description="Start of a held date range (messages sent from).")
-    until: datetime | None = Field(default=None, description="End of a held date range (messages sent before).")
-    reason: str = Field(min_length=1, description="Why (a claim, a complaint, an FOI request, an inquiry).")
-    by: str = Field(description="Who placed it.")
-    placed_at: datetime = Field(description="When.")
-
-    def covers(self, message: dict) -> bool:
-        """Whether this hold covers the stored message (`conversation_key`, `author`, `sent_at`)."""
-        if self.conversation_key is not None and message.get("conversation_key") == self.conversation_key:
-            return True
-        if self.person and Person.parse(self.person).wrote(message):
-            return True
-        sent = message.get("sent_at")
-        if (self.since or self.until) and sent is not None and not (self.conversation_key or self.person):
-            return (self.since is None or sent >= self.since) and (self.until is None or sent < self.until)
-        return False
-
-
-CONTACT_KINDS = ("phone", "email")
-_CHANNEL_PREFIX = re.compile(r"^(?P<channel>[a-z]+):(?P<value>.+)$")
-
-
-class Person(BaseModel):
-    """One person across channels: platform ids (PSIDs, user ids), phone numbers, email addresses and
-    handles, each optionally limited to a channel (`sms:+447700900123`, `x:@sam`, `sam@example.org`)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    ids: frozenset[str] = Field(description="Normalised platform ids, phone numbers and email addresses.")
-    handles: frozenset[str] = Field(description="Handles without `@`, lower case.")
-    phones: frozenset[str] = Field(default=frozenset(), description="The last ten digits of each phone number, "
-                                   "so `07700 900123` and `+447700900123` are the same number.")
-
-    @classmethod
-    def parse(cls, values: list[str]) -> "Person":
-        ids: set[str] = set()
-        handles: set[str] = set()
-        for raw in values:
-            value = raw.strip()
-            if match := _CHANNEL_PREFIX.match(value):
-                value = match["value"]  # the channel prefix only says where the value came from
-            if value.startswith("@"):
-                handles.add(value[1:].lower())
-                continue
-            ids.add(normalise_contact(value))
-            ids.add(value)
-        phones = {tail for v in ids if (tail := _phone_tail(v))}
-        ids |= {e164 for v in list(ids) if (e164 := _uk_e164(v))}  # stored numbers are in E.164
-        return cls(ids=frozenset(v for v in ids if v), handles=frozenset(h for h in handles if h),
-                   phones=frozenset(phones))
-
-    def wrote(self, message: dict) -> bool:
-        author = message.get("author") or {}
-        platform_id = str(author.get("platform_id") or "")
-        return (self.owns(platform_id) if platform_id else False) or (
-            str(author.get("handle") or "").lstrip("@").lower() in self.handles)
-
-    def owns(self, value: str) -> bool:
-        """Whether a piece of personal data found in text is this person's own (their number or address)."""
-        return (value.strip() in self.ids or normalise_contact(value) in self.ids
-                or (_phone_tail(value) or "-") in self.phones)
-
-    def keeps(self, value: str, kind: str) -> bool:
-        """In the person's own words, what stays in their subject access bundle: everything except a contact
-        detail (phone number, email address) that is not theirs, which is someone else's personal data."""
-        return kind not in CONTACT_KINDS or self.owns(value)
-
-    def tombstone_id(self) -> str:
-        """A stable stand-in for the person's identifiers once erased (not reversible)."""
-        digest = hashlib.sha256("|".join(sorted(self.ids | self.handles)).encode()).hexdigest()[:12]
-        return f"erased:{digest}"
-
-
-def _phone_tail(value: str) -> str | None:
-    """The last ten digits of something written as a phone number (starting `+` or `0`; digits, spaces,
-    brackets, dashes), so a platform's numeric user id is never taken for one."""
-    if not re.fullmatch(r"[+0(][\d\s()-]{9,19}", value.strip()):
-        return None
-    digits = re.sub(r"\D", "", value)
-    return digits[-10:] if len(digits) >= 10 else None
-
-
-def _uk_e164(value: str) -> str | None:
-    """`07700 900123` as `+447700900123`; None for anything else."""
-    if _phone_tail(value) is None:
-        return None
-    digits = re.sub(r"\D", "", value)
-    if digits.startswith("0") and len(digits) == 11:
-        return "+44" + digits[1:]
-    return "+" + digits if value.strip().startswith("+") else None
 
 
 def redact(text: str, spans: list[dict], *, keep=lambda value, kind: False) -> tuple[str, list[dict]]:

@@ -57,7 +57,7 @@ async def erase(r: Responder, command: InboxCommand, conversation: dict | None) 
     body = command.body
     try:
         done = await erasure.erase(r.records, body.person, reason=body.reason, request=body.request, now=r.now(),
-                                   actor=_actor(command))
+                                   actor=_actor(command), announce=r.publisher.erased)
     except erasure.ErasureRefused as exc:
         return refused(str(exc))
     await _tell_live_views(r, command, done["renamed"])
@@ -93,7 +93,7 @@ async def run_retention(r: Responder, command: InboxCommand, conversation: dict 
     if (no := await _admin_only(r, command)) is not None:
         return no
     run = await retention.run(r.records, r.policy.records, now=r.now(), dry_run=command.body.dry_run,
-                              actor=_actor(command))
+                              actor=_actor(command), announce=r.publisher.retention)
     return Outcome(summary="retention applied", result={"run_id": run["_id"], **run.get("due", run.get("done", {}))})
 
 

@@ -4,10 +4,11 @@ same schedule."""
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from civic_contracts import TOPICS
+from civic_contracts.records import RetentionApplied
 
 from responder.adapters import kafka_topics
 from responder.adapters.mongo_records import RecordsStore
@@ -18,13 +19,14 @@ log = logging.getLogger(__name__)
 
 
 async def run_daily(store: RecordsStore, schedule: RetentionSchedule, *, clock: Callable[[], datetime],
-                    kafka_bootstrap_servers: str, check_seconds: float = 3600.0) -> None:
+                    kafka_bootstrap_servers: str, check_seconds: float = 3600.0,
+                    announce: Callable[[RetentionApplied], Awaitable[None]] | None = None) -> None:
     await store.ensure_indexes()
     while True:
         try:
             if await retention.due_today(store, clock()):
-                run = await retention.run(store, schedule, now=clock())
-                await kafka_topics.set_retention(kafka_bootstrap_servers, list(TOPICS), hours=schedule.kafka_topic_hours)
+                run = await retention.run(store, schedule, now=clock(), announce=announce)
+                await kafka_topics.set_retention(kafka_bootstrap_servers, schedule.topic_hours(list(TOPICS)))
                 log.info("retention applied: %s", run["done"])
         except asyncio.CancelledError:
             raise

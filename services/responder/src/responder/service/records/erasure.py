@@ -3,7 +3,10 @@ identity, raw payload and attachments; conversations they began; evidence and ab
 contact details; the recipient of replies), leaving each message as a tombstone and the audit trail with an
 entry that says what was erased, when, and under which request. Refused while a legal hold covers them."""
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+
+from civic_contracts.records import KeyChange, PersonErased
 
 from responder.adapters.mongo_moderation import author_key
 from responder.adapters.mongo_records import RecordsStore
@@ -20,7 +23,11 @@ def tombstone(at: datetime, request: str) -> str:
 
 
 async def erase(store: RecordsStore, person_values: list[str], *, reason: str, request: str, now: datetime,
-                actor: dict) -> dict:
+                actor: dict, announce: Callable[[PersonErased], Awaitable[None]] | None = None) -> dict:
+    """Erases the person here and announces it (`records.erased.v1`, through `announce`: the outbox) so the
+    connectors erase their copy (service requests, email threads, ledger, outbound commands). The announcement
+    is written once the holds allowed the erasure and before anything is changed: a failure after it leaves the
+    command to be retried, and the retry finds what is left (the person's old keys are known only now)."""
     person = Person.parse(person_values)
     if not person.ids and not person.handles:
         raise ErasureRefused("no identifier names the person")
@@ -35,6 +42,13 @@ async def erase(store: RecordsStore, person_values: list[str], *, reason: str, r
                             details={"request": request, "holds": blocking})
         raise ErasureRefused(f"under legal hold: {', '.join(blocking)}")
     stand_in = person.tombstone_id()
+    keys = sorted({m["conversation_key"] for m in own})
+    # Keys of private threads hold the person's number, address or id: those conversations move to new keys.
+    renamed = {key: _without(key, person, stand_in) for key in keys}
+    if announce is not None:
+        await announce(PersonErased(id=f"erase:{request}", request=request, at=now, person=sorted(person_values),
+                                    stand_in=stand_in, tombstone=tombstone(now, request),
+                                    conversations=[KeyChange(old=o, new=n) for o, n in renamed.items()]))
     erased_author = {"platform_id": stand_in, "name": None, "handle": None}
     message_ids = [m["_id"] for m in own]
     counts = {"messages": await store.update_each("messages", message_ids, {
@@ -42,7 +56,6 @@ async def erase(store: RecordsStore, person_values: list[str], *, reason: str, r
                  "triage.pii": [], "erased": {"at": now, "request": request}},
         "$unset": {"raw_payload": "", "versions": ""},  # earlier versions of an edited message go too
     })}
-    keys = sorted({m["conversation_key"] for m in own})
     began = [c["_id"] for c in await store.conversations_by_keys(keys) if person.wrote(c)]
     counts["conversations"] = await store.update_each("conversations", began, {
         "$set": {"author": erased_author, "erased": {"at": now, "request": request}}})
@@ -58,8 +71,6 @@ async def erase(store: RecordsStore, person_values: list[str], *, reason: str, r
     counts["handover_contacts"] = await store.delete("handover_contacts", contacts)  # `<channel>:<their number>`
     replies = [r["_id"] for r in await store.related("replies", keys) if r.get("recipient_id") in person.ids]
     counts["replies"] = await store.update_each("replies", replies, {"$set": {"recipient_id": stand_in}})
-    # Keys of private threads hold the person's number, address or id: move those conversations to new keys.
-    renamed = {key: _without(key, person, stand_in) for key in keys}
     for old, new in renamed.items():
         if new != old:
             await store.rekey(old, new)

@@ -3,9 +3,10 @@ and records what it did (a run document and one audit entry). Run daily by respo
 `civic-inbox records retention [--dry-run]`."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from civic_contracts.records import EXPORTS_COLLECTION
+from civic_contracts.records import EXPORTS_COLLECTION, RetentionApplied
 
 from responder.adapters.mongo_records import RecordsStore
 from responder.domain.records import Hold, RetentionSchedule
@@ -20,8 +21,10 @@ def _held(holds: list[Hold], doc: dict) -> bool:
 
 
 async def run(store: RecordsStore, schedule: RetentionSchedule, *, now: datetime, dry_run: bool = False,
-              actor: dict | None = None) -> dict:
-    """Apply the schedule once; returns the run's record (what was due, done and kept under hold)."""
+              actor: dict | None = None, announce: Callable[[RetentionApplied], Awaitable[None]] | None = None) -> dict:
+    """Apply the schedule once; returns the run's record (what was due, done and kept under hold). A real run
+    is then announced (`records.retention.v1`: the cutoffs and the holds in force) through `announce`, so the
+    connectors apply the same schedule to their own records."""
     holds = await store.holds_in_force()
     cut = schedule.cutoffs(now)
     counts: dict[str, int] = {}
@@ -63,6 +66,8 @@ async def run(store: RecordsStore, schedule: RetentionSchedule, *, now: datetime
     await records_audit(store, entry_id=record["_id"], at=now, actor=actor or SYSTEM,
                         action="retention_dry_run" if dry_run else "retention",
                         details={"counts": counts, "kept_under_hold": held})
+    if announce is not None and not dry_run:
+        await announce(RetentionApplied(id=record["_id"], at=now, cutoffs=cut, holds=holds))
     return record
 
 
