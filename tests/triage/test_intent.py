@@ -81,3 +81,47 @@ def test_the_triage_result_carries_the_intent(clf):
     result = triage(msg, clf)
     assert result.intent is not None and result.intent.kind == IntentKind.NOT_ACTIONABLE
     assert result.intent.reason == "thanks" and result.department == "general"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # good wishes, celebrations and condolences ask for nothing
+        ("@Council merry christmas to all the bin crews, see you in the new year 🎄", "greeting"),
+        ("Happy Diwali to everyone at the council from all of us on Park Rd 🪔", "greeting"),
+        # a retweet is someone else's words passed on, even a question
+        ("RT @TownPolice: Do you know where this man is? He is wanted for questioning https://t.co/p1", "news"),
+        # a headline from a news source, an invitation, a reminder
+        ("Town Gazette says the new swimming pool will open next spring", "news"),
+        ("Come along to the residents' meeting on Thursday, all welcome 🙂", "news"),
+        # a rhetorical question that is an opinion, and opinions about spending
+        ("why do they keep wasting money on consultants?? unbelievable", "opinion"),
+        # praise in regional words
+        ("the new lights by the school are absolutely class, feels loads safer", "praise"),
+    ],
+)
+def test_more_ways_of_asking_for_nothing(clf, text, reason):
+    c = clf.classify(text, channel="x")
+    assert c.intent == {"kind": "not_actionable", "reason": reason}, c.summary
+    assert c.department == "general"
+
+
+@pytest.mark.parametrize(
+    ("text", "department"),
+    [
+        ("thanks for nothing @Council, that pothole on Kent Rd just burst my tyre", "highways"),
+        # a report written up by staff ("customer reporting ...") is not news
+        ("Customer reporting that the street light outside 14 Elm Close has been out for a week", "street_lighting"),
+        ("Volunteer litter pick bags ready for collection by the park gates", "waste"),
+    ],
+)
+def test_complaints_and_written_up_reports_stay_requests(clf, text, department):
+    c = clf.classify(text, channel="x")
+    assert c.intent["kind"] == "request", c.summary
+    assert c.department == department
+
+
+def test_the_department_model_sure_of_a_department_keeps_a_social_post_a_request() -> None:
+    text = "@council neighbours blasting music till 4am every night"
+    assert decide(text, urgency="normal", keyword_hits=False) == ("not_actionable", "conversation")
+    assert decide(text, urgency="normal", keyword_hits=False, work_hint=True) == ("request", None)

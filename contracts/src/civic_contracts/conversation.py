@@ -146,7 +146,7 @@ class StoredConversation(Stored):
     intent: IntentKind | None = Field(default=None, description="What the conversation asks of the organisation, from "
                                       "its triaged messages: request, question, emergency or not_actionable.")
     not_a_request: str | None = Field(default=None, description="Set while nothing in it asks for action: triage's "
-                                      "reason (thanks, praise, opinion, news, conversation, spam, empty). Such a "
+                                      "reason (thanks, praise, greeting, opinion, news, conversation, spam, empty). Such a "
                                       "conversation is in no department's queue, has no SLA clocks and is never "
                                       "assigned automatically; a later message that is a request clears it.")
     work_since: datetime | None = Field(default=None, description="When it became work after being not a request "

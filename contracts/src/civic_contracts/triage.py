@@ -72,8 +72,8 @@ class Intent(BaseModel):
     kind: IntentKind = Field(description="request, question, emergency or not_actionable.")
     reason: str | None = Field(
         default=None,
-        description="For not_actionable: thanks, praise, opinion, news, conversation (between other people), "
-        "spam or empty. A not-actionable message goes to the default department (`general`), never a queue.",
+        description="For not_actionable: thanks, praise, greeting (good wishes, condolences, home safe), opinion, "
+        "news, conversation (between other people), spam or empty. A not-actionable message goes to the default department (`general`), never a queue.",
     )
 
 

@@ -24,7 +24,7 @@ PRIVATE_CHANNELS = ("messenger", "instagram", "x", "email", "sms", "whatsapp")
 ROLES = {"admin": "Administrator", "supervisor": "Supervisor", "agent": "Agent", "department_staff": "Department staff"}
 # Why triage judged a conversation not a request (`not_a_request`), as staff read it.
 NOT_A_REQUEST = {
-    "thanks": "Thanks", "praise": "Praise", "opinion": "Opinion", "news": "News or a share",
+    "thanks": "Thanks", "praise": "Praise", "greeting": "Good wishes", "opinion": "Opinion", "news": "News or a share",
     "conversation": "Conversation between others", "spam": "Spam", "empty": "Nothing to act on",
     "not_actionable": "Nothing to act on",
 }

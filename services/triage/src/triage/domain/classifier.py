@@ -25,6 +25,9 @@ from triage.domain.urgency import RULE_ID as URGENCY_MODEL_RULE
 
 RULES_ONLY = "rules"
 FORMAL_CHANNELS = frozenset({"webform"})  # a form carries requests (Open311 included), never chat
+SOCIAL_CHANNELS = frozenset({"x", "facebook", "instagram", "youtube"})  # public posts: social text, markers or not
+# the department model this sure of a department (not the default) makes a social post with no keyword a request
+WORK_HINT = 0.8
 
 
 @dataclass(slots=True)
@@ -223,8 +226,10 @@ class TriageClassifier:
         if abuse == "threat":
             urgency = "critical"
         forced = next((r for r in fired if r.department), None)
+        work_hint = top_p >= WORK_HINT and bool(toks) and self.departments[top] != self.taxonomy.default_department
         intent, intent_reason = decide_intent(low, urgency=urgency, keyword_hits=bool(kw_scores),
-                                              formal=channel in FORMAL_CHANNELS)
+                                              formal=channel in FORMAL_CHANNELS, work_hint=work_hint,
+                                              social_channel=channel in SOCIAL_CHANNELS)
 
         if top_p <= 0 or not toks:  # nothing to go on: the default department, for a person to confirm
             department, confidence = self.taxonomy.default_department, 0.0

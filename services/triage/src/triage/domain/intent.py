@@ -62,7 +62,7 @@ _PROBLEM = re.compile(
     r"\b(not working|doesn.?t work|isn.?t working|stopped working|still (not|no|waiting|there|broken|hasn)|"
     r"hasn.?t been|haven.?t been|has not been|have not been|not been (collected|fixed|emptied|cut|repaired)|"
     r"not (collected|fixed|emptied|repaired)|no one has|nobody has|report(ing)? (a|an|this|the)|sort (it|this|out)|"
-    r"need(s|ed)? (to be|a|an|some|help|someone)|can (you|u|someone|somebody|anyone) |could (you|u|someone)|"
+    r"need(s|ed)? (to be|a|an|some|help|someone|\w+ing\b)|can (you|u|someone|somebody|anyone) |could (you|u|someone)|"
     r"would (you|u) (please|be able)|please (can|could|send|sort|fix|help|come|remove|clear|empty|collect|look|check|"
     r"investigate|contact|call|advise|tell)|help me|waiting (for|since)|"
     r"fly tip\w*|out of order|following me|no heating|no hot water|no water|"
@@ -92,7 +92,9 @@ _PRAISE = re.compile(
     r"to see)|nice (one|work|job)|top (job|work)|legends?|heroes|hero|credit to|keep (it )?up|best (council|team)|"
     r"looks? (great|amazing|lovely|fab|brilliant|beautiful|stunning)|spot on|impressed|fair play|"
     r"bravo|chapeau|shabash|bahut accha|da iawn|gwych|(absolute |real )?(stars|diamonds|gems)|nailed it|respect|"
-    r"class act|smashed it|paisa vasool)\b"
+    r"class act|smashed it|paisa vasool|mvps?|(absolutely|proper|pure|were|was|is) (class|mint|boss)|"
+    r"best thing|made my day|cracking (job|work)|top notch|(feels|feel|so much|loads) safer|great to see|"
+    r"so much better|well worth)\b"
 )
 _NEWS = re.compile(
     r"^(breaking|news|update|updated|just in|latest|watch|read|listen|live|new post|press release|statement|"
@@ -100,7 +102,22 @@ _NEWS = re.compile(
     r"\b(has announced|have announced|announces|announced|according to|reportedly|"
     r"confirmed (that|today)|says it will|said it would|council (has|have) (approved|agreed|voted|published|launched)|"
     r"councillors (voted|approved|agreed)|plans (to|for)|consultation (opens|closes|launched)|read more|full story|"
-    r"via @|more here|details here|find out more|sign up|register now|tickets (now|on sale)|join us)\b"
+    r"via @|more here|details here|find out more|sign up|register now|tickets (now|on sale)|join us)\b|"
+    r"\b((council|police|government|minister|mp|mayor|they) confirms|"
+    r"(paper|news|echo|gazette|herald|bbc|itv|radio \w+|[a-z]+ live) (says|reports|reporting|confirms)|"
+    r"statement to follow|have you seen (this|these)|wanted in connection|call 101 (quoting|ref)|do you recognise|"
+    r"come (along|down) to|all welcome|everyone welcome|free entry|see you there|don.?t miss|open day|coffee morning|"
+    r"fun day|polling stations?|don.?t forget (to|your)|worth a (watch|read|listen)|watching the|"
+    r"(travel|traffic|weather) news|set to (open|close|finish|reopen|start)|will (open|reopen|finish) (in|on|next))\b"
+)
+# good wishes, celebrations, condolences, a missing pet or person home safe: nothing to act on
+_GREETING = re.compile(
+    r"\b(happy (new year|christmas|xmas|easter|diwali|eid|hanukkah|birthday|retirement|anniversary|holidays|"
+    r"mother.?s day|father.?s day|friday|weekend)|merry (christmas|xmas)|season.?s greetings|nadolig llawen|"
+    r"blwyddyn newydd dda|good (morning|evening|night) (all|everyone|folks|to all)|stay safe (out there|everyone|all)|"
+    r"rest in peace|thoughts (are )?with|condolences|sadly passed|gone too soon|"
+    r"(been|was|is|now) found safe|found (safe|safe and well)|(back )?home safe|safe and sound|(thanks|thank you) "
+    r"(all|everyone|to everyone) (for|who) (shar|retweet|rt)\w*)\b"
 )
 _CHAT = re.compile(
     r"\b(lol|lmao|lmfao|rofl|haha\w*|hehe|mate|m8|bro|bruv|hun|babe|pal|agreed|exactly|same here|so true|well said|"
@@ -113,7 +130,10 @@ _OPINION_STRONG = re.compile(
     r"\b(tories|tory|labour|lib ?dems?|reform uk|greens|election|vote (them|for|labour|tory|reform)|voting|voted for|"
     r"waste of (money|time|space)|taxpayers?.? money|should (resign|be ashamed|be sacked)|sack (them|the lot)|"
     r"corrupt\w*|in my opinion|imo|imho|unpopular opinion|hot take|no wonder|never again|boycott|"
-    r"same old story|couldn.?t make it up|what a (joke|waste|shambles|circus)|embarrassing|needs? their head testing)\b"
+    r"same old story|couldn.?t make it up|what a (joke|waste|shambles|circus)|embarrassing|needs? their head testing|"
+    r"unbelievable|shocker|what a surprise|rip ?off|laughable|clueless|shambolic|(spend|spending|waste|wasting) "
+    r"(thousands|millions|money)|on consultants|show for it|administration|answer to everything|"
+    r"(every|the) council in the (country|land))\b"
 )
 # opinion words that count only when the message names nothing a department handles
 _OPINION = re.compile(
@@ -121,6 +141,8 @@ _OPINION = re.compile(
     r"useless|pathetic|incompetent|clowns|ridiculous|nonsense|low traffic|ltn|20 ?mph|clean air zone|ulez|net zero|"
     r"typical|as usual|politics|politicians|neta|spending|consultants)\b"
 )
+_CONTRAST = re.compile(r"\b(but|however|although|though|except|only (thing|problem|issue)|shame (about|that)|"
+                       r"while you.?re (here|at it)|one thing)\b")
 _SOCIAL = re.compile(r"@\w|#\w|https?://|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _CLAUSE_END = re.compile(r"[.!?\n]|\b(but|however|still|yet|again|although|though|unfortunately|except|only problem|"
                          r"shame|any (news|update)|when will|now (the|there|my|our))\b")
@@ -154,6 +176,9 @@ def _spelled(m: re.Match[str]) -> str:
     return _SMS.get(m.group(), m.group())
 
 
+_SARCASM = re.compile(r"\s*(for nothing|a lot for nothing|a bunch|for (wasting|ignoring))\b")
+
+
 def _after_thanks(core: str) -> str | None:
     """What follows a thank-you ("thanks for sorting the bins so fast" -> ""), or None when it does not open
     with one. The thanks clause runs to the end of its sentence or to a contrast ("but", "still")."""
@@ -161,16 +186,21 @@ def _after_thanks(core: str) -> str | None:
     if m is None:
         return None
     rest = core[m.end():]
+    if _SARCASM.match(rest):
+        return None  # "thanks for nothing": a complaint, read as one
     if not re.match(r"\s*(for|to|you|u|guys|all|everyone|team)\b", rest):
         return rest
     end = _CLAUSE_END.search(rest)
     return rest[end.start():] if end else ""
 
 
-def decide(low: str, *, urgency: str, keyword_hits: bool, formal: bool = False) -> tuple[str, str | None]:
+def decide(low: str, *, urgency: str, keyword_hits: bool, formal: bool = False,
+           work_hint: bool = False, social_channel: bool = False) -> tuple[str, str | None]:
     """(intent, reason) for lower-cased text; `urgency` as triage decided it, `keyword_hits` when any department's
     keywords matched, `formal` for a channel that only carries requests (a web form, Open311): there only spam
-    and empty messages are set aside. Reasons for not_actionable: empty, spam, thanks, praise, news, conversation,
+    and empty messages are set aside; `work_hint` when the department model is confident the text is a
+    department's work, `social_channel` for a public post on social media (read as social text whatever its
+    markers). Reasons for not_actionable: empty, spam, thanks, praise, greeting, news, conversation,
     opinion."""
     if urgency == "critical":
         return EMERGENCY, None
@@ -180,6 +210,8 @@ def decide(low: str, *, urgency: str, keyword_hits: bool, formal: bool = False) 
         return NOT_ACTIONABLE, ("praise" if _EMOJI_PRAISE.search(low) else "empty")
     if not _SPAM_WORDS.isdisjoint(words) and _SPAM.search(core):
         return NOT_ACTIONABLE, "spam"
+    if retweet and urgency != "high" and not formal:
+        return NOT_ACTIONABLE, "news"  # someone else's words passed on: the original reaches us on its own
     thanked = _after_thanks(core)
     rest = core if thanked is None else thanked
     rest_words = words if thanked is None else _TOKEN.findall(rest)
@@ -192,19 +224,25 @@ def decide(low: str, *, urgency: str, keyword_hits: bool, formal: bool = False) 
         return NOT_ACTIONABLE, "thanks"
     if asks:
         return REQUEST, None
+    if _GREETING.search(core):
+        return NOT_ACTIONABLE, "greeting"
+    if question and _OPINION_STRONG.search(core):
+        return NOT_ACTIONABLE, "opinion"  # "why does every council think ...": a rhetorical question
     if question:
         return QUESTION, None
     if retweet or _NEWS.search(core):
         return NOT_ACTIONABLE, "news"
     if _PRAISE.search(core) or _EMOJI_PRAISE.search(low) and not keyword_hits:
+        if _CONTRAST.search(core):
+            return REQUEST, None  # "great work on the crossing but the button does nothing": a complaint
         return NOT_ACTIONABLE, "praise"
     chat = _CHAT.search(core) is not None
     bare = _NON_TEXT.sub("", core)
     if leading and (chat or len(bare) < 40):
         return NOT_ACTIONABLE, "conversation"
-    social = chat or _SOCIAL.search(low) is not None
-    if _OPINION_STRONG.search(core) or social and not keyword_hits and _OPINION.search(core):
+    social = social_channel or chat or _SOCIAL.search(low) is not None
+    if _OPINION_STRONG.search(core) or social and not keyword_hits and not work_hint and _OPINION.search(core):
         return NOT_ACTIONABLE, "opinion"
-    if keyword_hits or not social:
+    if keyword_hits or work_hint or not social:
         return REQUEST, None  # a plain report naming nothing social: a person decides where it goes
     return NOT_ACTIONABLE, "conversation" if leading else "opinion"
