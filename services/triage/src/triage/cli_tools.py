@@ -1,4 +1,5 @@
-"""`civic-inbox triage train-neural` and `places`: the neural urgency model and the places list from open data."""
+"""`civic-inbox triage train-neural`, `score` and `places`: the neural models, the figures on labelled sets, and
+the places list from open data."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ def register_tools(cmds) -> None:
     n.add_argument("--seed-dir", help="seed corpus directory (default: the shipped seed)")
     n.add_argument("--epochs", type=int, default=6)
     n.set_defaults(func=_train_neural)
+
+    s = cmds.add_parser("score", help="the issue's figures on labelled sets: not a request (intent, department), "
+                                      "urgency (critical recall, false criticals) and abuse (recall, hate as hate)")
+    s.add_argument("--input", nargs="+", required=True, help="JSON lines ({text, channel?, intent?, department?, "
+                                                             "urgency?, abuse?}); each file scored on its own")
+    s.add_argument("--model", help="model directory (default: the shipped model)")
+    s.add_argument("--taxonomy", help="taxonomy YAML (default: the shipped taxonomy)")
+    s.add_argument("--channel", default=None, help="channel for rows that name none (e.g. x)")
+    s.set_defaults(func=_score)
 
     g = cmds.add_parser("places", help="turn open-data GeoJSON (roads, areas) into `places:` items with geometry")
     g.add_argument("--geojson", required=True, help="GeoJSON FeatureCollection of lines and polygons")
@@ -34,6 +44,23 @@ def _train_neural(args: argparse.Namespace) -> int:
     path = net.save(args.output)
     print(f"wrote {path}: {sum(labels)} critical, {len(labels) - sum(labels)} other, threshold {net.threshold:.3f}",
           file=sys.stderr)
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    import json
+
+    from triage.domain.set_scores import score_rows
+    from triage.domain.shipped import load_classifier
+
+    clf = load_classifier(args.model, args.taxonomy)
+    for path in args.input:
+        with open(path, encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+        found = clf.classify_batch([r["text"] for r in rows], channels=[r.get("channel", args.channel) for r in rows])
+        predicted = [{"intent": c.intent, "department": c.department, "urgency": c.urgency, "abuse": c.abuse}
+                     for c in found]
+        print(json.dumps({"file": path, **score_rows(rows, predicted)}))
     return 0
 
 
