@@ -9,6 +9,10 @@ commit of the consumed positions); when it raises (only a failure to dead-letter
 nacked: every partition is rewound to its earliest record of the batch and the batch is read again, so
 processing must be idempotent, as it must be for any at-least-once consumer.
 
+`handle_bulk` is for a consumer whose whole work is one bulk write per batch (the connectors' ledger): one write
+for every record of the batch, falling back to one record at a time (with the same dead-lettering) only when
+the store refuses the bulk write.
+
 Each record is processed inside its own consumer span whose parent is the producer span carried in the
 record's W3C `traceparent` header (FastStream's own span covers the batch and only links to the records),
 so a trace still runs from a webhook through every service that handles its message.
@@ -22,7 +26,7 @@ from typing import Any, Generic
 
 from faststream.kafka import KafkaBroker
 from opentelemetry import trace
-from opentelemetry.trace import SpanKind, Status, StatusCode, TracerProvider
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode, TracerProvider
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from pydantic import ValidationError
 
@@ -116,6 +120,60 @@ class BatchConsumer(Consumer):
             await self._dead_letter(raw, _RawMessage(raw, body), reason=reason, error_type=error_type, attempts=1)
         if before is not None and records:
             await self._retrying("before the batch", lambda: before([r.event for r in records]))
+        done = await self._each(records, process)
+        if after is not None and records:  # also when every record was dead-lettered: what they began is written
+            await self._retrying("after the batch", lambda: after(done))
+        return done
+
+    async def handle_bulk(
+        self,
+        message: Any,
+        model: type[Event],
+        write: Callable[[list[Event]], Awaitable[None]],
+        write_one: Callable[[Event], Awaitable[None]],
+    ) -> list[Event]:
+        """For a batch whose whole work is one bulk write: parse the records (dead-lettering what does not parse,
+        with the reason), then `write(events)` once for all of them, in batch order. While the store is
+        unreachable the write waits for it (never dead-lettered); if it fails otherwise (a record the store
+        refuses), the batch falls back to `write_one` per record, with `handle_batch`'s rules (order within a
+        key, retries, then a dead letter for the record that still fails), so one bad record holds up no other.
+        Both writes must be idempotent: a batch is read again after a crash. Returns the events written."""
+        records, bad = self.parse(message, model)
+        for raw, body, exc in bad:
+            error_type, reason = describe(exc)
+            await self._dead_letter(raw, _RawMessage(raw, body), reason=reason, error_type=error_type, attempts=1)
+        if not records:
+            return []
+        events = [r.event for r in records]
+        first = records[0].raw
+        # One span for the bulk write, linked to every record's producer span (per-record spans would cost more
+        # than the write they describe).
+        contexts = (trace.get_current_span(_PROPAGATOR.extract(_headers(r.raw))).get_span_context() for r in records)
+        links = [Link(c) for c in contexts if c.is_valid]
+        attributes = {"messaging.system": "kafka", "messaging.destination.name": first.topic,
+                      "messaging.operation": "process", "messaging.batch.message_count": len(records)}
+        with self.tracer.start_as_current_span(f"{first.topic} process", kind=SpanKind.CONSUMER, links=links,
+                                               attributes=attributes) as span:
+            outage = None
+            while True:
+                try:
+                    await write(events)
+                    return events
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - the store down waits; anything else goes record by record
+                    if unavailable(exc):
+                        outage = await self.wait_out(first, exc, outage)
+                        continue
+                    span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                    log.warning("%s: the bulk write of %d records from %s failed (%s); writing them one by one",
+                                self.service, len(records), first.topic, type(exc).__name__)
+                    break
+        return await self._each(records, write_one)
+
+    async def _each(self, records: list[Record[Event]], process: Callable[[Event], Awaitable[None]]) -> list[Event]:
+        """Process the records: different keys concurrently (up to `concurrency` at once), one key's records in
+        offset order. Returns the events processed (not dead-lettered)."""
         by_key: dict[str | None, list[Record[Event]]] = {}
         for record in records:
             by_key.setdefault(record.key, []).append(record)
@@ -129,8 +187,6 @@ class BatchConsumer(Consumer):
                         done.append(record.event)
 
         await asyncio.gather(*(run_key(group) for group in by_key.values()))
-        if after is not None and records:  # also when every record was dead-lettered: what they began is written
-            await self._retrying("after the batch", lambda: after(done))
         return done
 
     async def process_record(self, record: Record[Event], process: Callable[[Event], Awaitable[None]]) -> bool:

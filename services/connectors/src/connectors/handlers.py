@@ -3,7 +3,7 @@
 from civic_contracts import ConversationEvent, InboundMessage
 from civic_contracts.outbound import OutboundCommand
 from civic_contracts.topics import CONVERSATION_EVENT, MESSAGE_RECEIVED, OUTBOUND
-from civic_eventing import Consumer
+from civic_eventing import BatchConsumer, Consumer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
@@ -14,15 +14,18 @@ from connectors.outbound.sender import Sender
 
 
 def register(broker: KafkaBroker, *, settings: Settings, sender: Sender, ledger: Ledger,
-             requests: StatusFollower | None = None) -> None:
+             requests: StatusFollower | None = None, tracer_provider=None, batch_size: int = 500) -> None:
     ledger_group, outbound_group = f"{settings.group_id}-ledger", f"{settings.group_id}-outbound"
-    recorded = Consumer(broker, service="connectors", group=ledger_group)
+    recorded = BatchConsumer(broker, service="connectors", group=ledger_group, tracer_provider=tracer_provider)
     outbound = Consumer(broker, service="connectors", group=outbound_group)
 
+    # In batches: one bulk write per batch, then one commit of the offsets (record by record only if the
+    # store refuses the bulk write).
     @broker.subscriber(MESSAGE_RECEIVED.name, title="record last inbound time and thread of each message",
-                       group_id=ledger_group, auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR)
+                       group_id=ledger_group, auto_offset_reset="earliest", batch=True, max_records=batch_size,
+                       batch_timeout_ms=100, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_message_received(msg: KafkaMessage) -> None:
-        await recorded.handle(msg, InboundMessage, ledger.record_inbound)
+        await recorded.handle_bulk(msg, InboundMessage, ledger.record_inbound_many, ledger.record_inbound)
 
     topics = [OUTBOUND[c].name for c in settings.outbound_channels]
     if topics:

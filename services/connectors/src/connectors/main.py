@@ -128,7 +128,8 @@ def create_app(
     ctx = Context(client=client, settings=settings, stores=stores, tokens=book)
     sender = Sender(ctx, publisher=publisher, health=tracker)
     handlers.register(kafka.broker, settings=settings, sender=sender, ledger=stores.ledger,
-                      requests=StatusFollower(ctx) if Channel.WEBFORM in settings.outbound_channels else None)
+                      requests=StatusFollower(ctx) if Channel.WEBFORM in settings.outbound_channels else None,
+                      tracer_provider=tracer_provider)
     records.register(kafka.broker, group_id=settings.group_id, follower=records.RecordsFollower(
         RecordsStore(mongo[settings.database]), jurisdiction=settings.open311_jurisdiction_id))
     pollers = {p.name: p for p in [
