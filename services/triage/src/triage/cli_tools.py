@@ -1,4 +1,4 @@
-"""`civic-inbox triage train-neural`, `score` and `places`: the neural models, the figures on labelled sets, and
+"""`civic-inbox triage train-neural`, `train-intent`, `score` and `places`: the neural models, the figures on labelled sets, and
 the places list from open data."""
 
 from __future__ import annotations
@@ -14,6 +14,12 @@ def register_tools(cmds) -> None:
     n.add_argument("--seed-dir", help="seed corpus directory (default: the shipped seed)")
     n.add_argument("--epochs", type=int, default=6)
     n.set_defaults(func=_train_neural)
+
+    i = cmds.add_parser("train-intent", help="train the learned not-a-request decision on the project's seed corpus")
+    i.add_argument("--output", required=True, help="model directory to write intent_neural.npz to")
+    i.add_argument("--seed-dir", help="seed corpus directory (default: the shipped seed)")
+    i.add_argument("--epochs", type=int, default=6)
+    i.set_defaults(func=_train_intent)
 
     s = cmds.add_parser("score", help="the issue's figures on labelled sets: not a request (intent, department), "
                                       "urgency (critical recall, false criticals) and abuse (recall, hate as hate)")
@@ -44,6 +50,16 @@ def _train_neural(args: argparse.Namespace) -> int:
     path = net.save(args.output)
     print(f"wrote {path}: {sum(labels)} critical, {len(labels) - sum(labels)} other, threshold {net.threshold:.3f}",
           file=sys.stderr)
+    return 0
+
+
+def _train_intent(args: argparse.Namespace) -> int:
+    from triage.domain.intent_model import train
+    from triage.domain.shipped import default_seed_dir
+
+    model = train(args.seed_dir or default_seed_dir(), epochs=args.epochs)
+    path = model.save(args.output)
+    print(f"wrote {path}: threshold {model.threshold:.3f}, corpus {model.data_sha256[:12]}", file=sys.stderr)
     return 0
 
 

@@ -106,13 +106,14 @@ class TriageClassifier:
     """
 
     def __init__(self, taxonomy: Taxonomy, model: DepartmentModel | None = None, *, keyword_weight: float = 0.25,
-                 warm: bool = True, neural=None) -> None:
+                 warm: bool = True, neural=None, intent_model=None) -> None:
         self.taxonomy = taxonomy
         self.compiled = CompiledTaxonomy(taxonomy)
         self.risk = RiskScorer(taxonomy.risk) if taxonomy.risk is not None else None
         self.places = PlaceFinder(taxonomy.places) if taxonomy.places is not None else None
         self.model = model
         self.neural = neural  # the neural second opinion on urgency (`triage.domain.neural`), if shipped
+        self.intent_model = intent_model  # the learned not-a-request decision (`triage.domain.intent_model`)
         self.keyword_weight = keyword_weight
         self.departments = taxonomy.department_ids
         self._dept_index = {d: i for i, d in enumerate(self.departments)}
@@ -227,9 +228,10 @@ class TriageClassifier:
             urgency = "critical"
         forced = next((r for r in fired if r.department), None)
         work_hint = top_p >= WORK_HINT and bool(toks) and self.departments[top] != self.taxonomy.default_department
+        learned = (lambda: self.intent_model.proba_one(text)) if self.intent_model is not None else None
         intent, intent_reason = decide_intent(low, urgency=urgency, keyword_hits=bool(kw_scores),
                                               formal=channel in FORMAL_CHANNELS, work_hint=work_hint,
-                                              social_channel=channel in SOCIAL_CHANNELS)
+                                              social_channel=channel in SOCIAL_CHANNELS, learned=learned)
 
         if top_p <= 0 or not toks:  # nothing to go on: the default department, for a person to confirm
             department, confidence = self.taxonomy.default_department, 0.0

@@ -67,27 +67,66 @@ class NeuralUrgency:
         self.buckets = emb.shape[0]
         self.threshold = float(threshold)
         self.data_sha256 = data_sha256  # digest of the training corpus (`seed_examples`)
+        self._sums: dict[str, tuple[np.ndarray, int]] = {}  # word -> (sum of its rows, how many)
         self.threshold_review = 0.9  # raises a message to critical for review from here (see the classifier)
 
     def proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probability that each text is critical."""
         if not texts:
             return np.zeros(0)
-        avg = np.stack([self.emb[feature_ids(t, self.buckets)].mean(axis=0) for t in texts])
+        ids = [feature_ids(t, self.buckets) for t in texts]
+        return self.proba_of_ids(ids)
+
+    def proba_of_ids(self, ids: Sequence[list[int]]) -> np.ndarray:
+        """Probabilities for texts' feature ids: one gather and one sum over the whole batch."""
+        lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
+        flat = np.fromiter((j for i in ids for j in i), dtype=np.int64, count=int(lengths.sum()))
+        starts = np.zeros(len(ids), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        avg = np.add.reduceat(self.emb[flat], starts, axis=0) / lengths[:, None]
         hidden = np.maximum(avg @ self.w1 + self.b1, 0.0)
         return 1.0 / (1.0 + np.exp(-(hidden @ self.w2 + self.b2)))
 
-    def save(self, directory: str | Path) -> Path:
-        path = Path(directory) / FILE
+    def proba_one(self, text: str) -> float:
+        """The same probability as `proba` for one text, cheaper: each word's rows (the word and its character
+        n-grams) are summed once and kept, so a message costs a few vector additions and one small gather."""
+        words = _WORD.findall(text.lower().replace("’", "'"))
+        if not words:
+            return float(self.proba([text])[0])
+        cache = self._sums
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        total = None
+        count = 0
+        pairs = []
+        prev = ""
+        for w in words:
+            hit = cache.get(w)
+            if hit is None:
+                ids = _word_ids(w, self.buckets)
+                hit = cache[w] = (self.emb[ids].sum(axis=0), len(ids))
+            total = hit[0].copy() if total is None else total + hit[0]
+            count += hit[1]
+            if prev:
+                pairs.append(_CRC(("p" + prev + " " + w).encode()) % self.buckets)
+            prev = w
+        if pairs:
+            total += self.emb[pairs].sum(axis=0)
+            count += len(pairs)
+        hidden = np.maximum((total / count) @ self.w1 + self.b1, 0.0)
+        return float(1.0 / (1.0 + np.exp(-(hidden @ self.w2 + self.b2))))
+
+    def save(self, directory: str | Path, file: str = FILE) -> Path:
+        path = Path(directory) / file
         np.savez_compressed(path, emb=self.emb.astype(np.float16), w1=self.w1, b1=self.b1, w2=self.w2,
                             b2=np.array([self.b2]), threshold=np.array([self.threshold]),
                             data_sha256=np.array(self.data_sha256))
         return path
 
     @classmethod
-    def load(cls, directory: str | Path) -> NeuralUrgency | None:
-        """The network saved in `directory`, or None when there is none."""
-        path = Path(directory) / FILE
+    def load(cls, directory: str | Path, file: str = FILE) -> NeuralUrgency | None:
+        """The network saved in `directory` (as `file`), or None when there is none."""
+        path = Path(directory) / file
         if not path.is_file():
             return None
         with np.load(path, allow_pickle=False) as z:

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from triage.domain.classifier import TriageClassifier
+from triage.domain.intent_model import IntentModel
 from triage.domain.model import MANIFEST, load_model
 from triage.domain.neural import NeuralUrgency
 from triage.domain.taxonomy import load_taxonomy
@@ -38,4 +39,5 @@ def load_classifier(model_dir: str | Path | None = None, taxonomy_path: str | Pa
     # the neural second opinion is trained on the project's own corpus, not on an organisation's history: an
     # organisation's model directory may carry its own, otherwise the shipped one serves every model
     neural = (NeuralUrgency.load(model_dir) if model_dir is not None else None) or NeuralUrgency.load(default_model_dir())
-    return TriageClassifier(taxonomy, model, warm=warm, neural=neural)
+    intent_model = (IntentModel.load(model_dir) if model_dir is not None else None) or IntentModel.load(default_model_dir())
+    return TriageClassifier(taxonomy, model, warm=warm, neural=neural, intent_model=intent_model)
