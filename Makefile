@@ -51,6 +51,7 @@ triage-model: venv ## Rebuild the shipped triage model from the project's seed c
 	$(PY) -m triage.cli triage train --input services/triage/src/triage/seed/*.jsonl --output services/triage/src/triage/model --class-weight none
 	$(PY) -m triage.cli triage train-neural --output services/triage/src/triage/model
 	$(PY) -m triage.cli triage train-intent --output services/triage/src/triage/model
+	$(PY) -m triage.cli triage train-hate --output services/triage/src/triage/model
 
 BENCH_ARGS ?=
 BENCH_INBOX_N ?= 100000

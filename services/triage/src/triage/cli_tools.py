@@ -1,5 +1,5 @@
-"""`civic-inbox triage train-neural`, `train-intent`, `score` and `places`: the neural models, the figures on labelled sets, and
-the places list from open data."""
+"""`civic-inbox triage train-neural`, `train-intent`, `train-hate`, `score` and `places`: the neural models, the
+figures on labelled sets, and the places list from open data."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ def register_tools(cmds) -> None:
     i.add_argument("--seed-dir", help="seed corpus directory (default: the shipped seed)")
     i.add_argument("--epochs", type=int, default=6)
     i.set_defaults(func=_train_intent)
+
+    h = cmds.add_parser("train-hate", help="train the learned second look at hate on the project's seed corpus")
+    h.add_argument("--output", required=True, help="model directory to write hate_neural.npz to")
+    h.add_argument("--seed-dir", help="seed corpus directory (default: the shipped seed)")
+    h.set_defaults(func=_train_hate)
 
     s = cmds.add_parser("score", help="the issue's figures on labelled sets: not a request (intent, department), "
                                       "urgency (critical recall, false criticals) and abuse (recall, hate as hate)")
@@ -58,6 +63,16 @@ def _train_intent(args: argparse.Namespace) -> int:
     from triage.domain.shipped import default_seed_dir
 
     model = train(args.seed_dir or default_seed_dir(), epochs=args.epochs)
+    path = model.save(args.output)
+    print(f"wrote {path}: threshold {model.threshold:.3f}, corpus {model.data_sha256[:12]}", file=sys.stderr)
+    return 0
+
+
+def _train_hate(args: argparse.Namespace) -> int:
+    from triage.domain.hate_model import train
+    from triage.domain.shipped import default_seed_dir
+
+    model = train(args.seed_dir or default_seed_dir())
     path = model.save(args.output)
     print(f"wrote {path}: threshold {model.threshold:.3f}, corpus {model.data_sha256[:12]}", file=sys.stderr)
     return 0

@@ -106,7 +106,7 @@ class TriageClassifier:
     """
 
     def __init__(self, taxonomy: Taxonomy, model: DepartmentModel | None = None, *, keyword_weight: float = 0.25,
-                 warm: bool = True, neural=None, intent_model=None) -> None:
+                 warm: bool = True, neural=None, intent_model=None, hate_model=None) -> None:
         self.taxonomy = taxonomy
         self.compiled = CompiledTaxonomy(taxonomy)
         self.risk = RiskScorer(taxonomy.risk) if taxonomy.risk is not None else None
@@ -114,6 +114,7 @@ class TriageClassifier:
         self.model = model
         self.neural = neural  # the neural second opinion on urgency (`triage.domain.neural`), if shipped
         self.intent_model = intent_model  # the learned not-a-request decision (`triage.domain.intent_model`)
+        self.hate_model = hate_model  # the learned second look at hate (`triage.domain.hate_model`)
         self.keyword_weight = keyword_weight
         self.departments = taxonomy.department_ids
         self._dept_index = {d: i for i, d in enumerate(self.departments)}
@@ -214,6 +215,8 @@ class TriageClassifier:
         if self.neural is not None and u_prob is not None:
             fired = second_opinion(self.neural, text, low, fired, u_prob, self.critical_threshold)
         abuse, abuse_rules = detect_abuse(text, low, toks)
+        if self.hate_model is not None:
+            abuse, abuse_rules = self.hate_model.second_look(low, abuse, abuse_rules)
         if "abuse.threat_not_meant" in abuse_rules and fired and all(r.id in INFERRED for r in fired if r.urgency == "critical"):
             # "I could strangle whoever designed it": the violent words the score and model reacted to were judged
             # hyperbole or a reported slogan; a phrase rule that fired on its own still stands

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from triage.domain.classifier import TriageClassifier
+from triage.domain.hate_model import HateModel
 from triage.domain.intent_model import IntentModel
 from triage.domain.model import MANIFEST, load_model
 from triage.domain.neural import NeuralUrgency
@@ -40,4 +41,6 @@ def load_classifier(model_dir: str | Path | None = None, taxonomy_path: str | Pa
     # organisation's model directory may carry its own, otherwise the shipped one serves every model
     neural = (NeuralUrgency.load(model_dir) if model_dir is not None else None) or NeuralUrgency.load(default_model_dir())
     intent_model = (IntentModel.load(model_dir) if model_dir is not None else None) or IntentModel.load(default_model_dir())
-    return TriageClassifier(taxonomy, model, warm=warm, neural=neural, intent_model=intent_model)
+    hate_model = (HateModel.load(model_dir) if model_dir is not None else None) or HateModel.load(default_model_dir())
+    return TriageClassifier(taxonomy, model, warm=warm, neural=neural, intent_model=intent_model,
+                            hate_model=hate_model)
