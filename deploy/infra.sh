@@ -65,8 +65,10 @@ KAFKA_CONF="$CONF_DIR/kafka.properties"
 KAFKA_LOG="$LOG_DIR/kafka.log"
 KAFKA_PID="$RUN_DIR/kafka.pid"
 
-# The binary carries the `_id` lookup fix below in its name, so checkouts without it keep their own.
-FERRETDB_BIN="$CACHE_DIR/bin/ferretdb-idindex"
+# FerretDB is built with deploy/ferretdb/civic.patch; the binary's name carries the patch's checksum, so checkouts
+# with another patch (or none) keep their own binary in a shared cache, and a changed patch is built again.
+FERRETDB_PATCH="$DEPLOY_DIR/ferretdb/civic.patch"
+FERRETDB_BIN="$CACHE_DIR/bin/ferretdb-$FERRETDB_VERSION-$(sha256sum "$FERRETDB_PATCH" | cut -c1-12)"
 FERRETDB_DATA="$DATA_DIR/ferretdb"
 FERRETDB_STATE="$DATA_DIR/ferretdb-state"
 FERRETDB_LOG="$LOG_DIR/ferretdb.log"
@@ -366,13 +368,9 @@ ferretdb_build() {
       cp -R "$src" "$work/FerretDB" &&
       chmod -R u+w "$work/FerretDB" &&
       echo "$FERRETDB_VERSION" >"$work/FerretDB/build/version/version.txt" &&
-      # FerretDB v1's SQLite backend looks `_id` up as `sjson->'$._id'` while its unique `_id` index is
-      # on `sjson->"_id"`; SQLite matches index expressions literally, so every find, update and delete
-      # by `_id` scanned the whole collection (measured: 320 ms at 20,000 documents, 4 ms with the fix).
-      # Same JSON path, written the way the index is: the lookups use the index.
-      sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->'_id'\"|" \
-        "$work/FerretDB/internal/backends/sqlite/metadata/metadata.go" &&
-      grep -q "IDColumn = DefaultColumn + \"->'_id'\"" "$work/FerretDB/internal/backends/sqlite/metadata/metadata.go" &&
+      # Civic Inbox's fixes (see the patch's header and deploy/README.md); `git apply` applies all of it or
+      # nothing. The ceiling keeps git from taking the checkout around the cache for the patch's repository.
+      (cd "$work/FerretDB" && GIT_CEILING_DIRECTORIES="$work" git apply -p1 "$FERRETDB_PATCH") &&
       cd "$work/FerretDB" &&
       go build -trimpath -buildvcs=false -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb &&
       mv -f "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"

@@ -14,10 +14,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 DUPLICATE_KEY = 11000
-# Updates per bulk write. FerretDB v1 (SQLite) keeps every update's cursor, and so one of its 100 pooled
+# Updates per bulk write. FerretDB v1 as released keeps every update's cursor, and so one of its 100 pooled
 # connections per database, open until the whole command ends: a command of more than ~100 updates of existing
 # documents waits for a connection it holds itself and FerretDB stops answering anyone (measured: 150 hang).
-# 25 keeps two such commands at once (two replicas) far from the limit.
+# 25 keeps two such commands at once (two replicas) far from the limit (deploy/infra.sh's build fixes it).
 UPDATES_PER_COMMAND = 25
 
 
