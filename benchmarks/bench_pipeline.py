@@ -65,6 +65,10 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--raw-insert", type=int, help="documents in the raw bulk-insert measurement")
     parser.add_argument("--drain-timeout", type=float, help="longest wait for a phase's messages to be routed, s")
     parser.add_argument("--idle-timeout", type=float, default=60.0, help="stop waiting when nothing is routed for this long")
+    parser.add_argument("--query-runs", type=int, default=20, help="reads by _id timed per history size")
+    parser.add_argument("--scan-runs", type=int, default=5,
+                        help="runs of each query of the old message path (scans: seconds each on a large history); "
+                             "0: skip them")
     parser.add_argument("--backend", default=os.environ.get("CIVIC_STORE_BACKEND", "sqlite"), choices=["sqlite", "postgresql"])
     parser.add_argument("--kafka-port", type=int, default=9192)
     parser.add_argument("--mongo-port", type=int, default=27117)
@@ -145,7 +149,8 @@ async def history_phases(stack: Stack, watcher: Watcher, args: argparse.Namespac
             print(f"  fixed {args.fixed_rate:.0f}/s: skipped, capacity {flood.throughput:.1f}/s is below it "
                   "(its p99 would be the time to drain a growing queue)")
         key = f"facebook:{history.PAGE_ID}:{threads[len(threads) // 2]}" if threads else "none"
-        for t in await store_rates.query_timings(client, stack.database, key=key, author_id=str(10**9 + 7)):
+        for t in await store_rates.query_timings(client, stack.database, key=key, author_id=str(10**9 + 7),
+                                                 runs=args.query_runs, scan_runs=args.scan_runs):
             print(t.line())
     return phases
 

@@ -52,7 +52,8 @@ async def main(argv: list[str] | None = None) -> int:
                       f"({(pre.conversations + pre.messages) / pre.seconds:,.0f}/s)")
             print(f"history {size:,} conversations, {3 * size:,} messages:")
             key = f"facebook:{history.PAGE_ID}:{threads[len(threads) // 2]}" if threads else "facebook:none:none"
-            for t in await store_rates.query_timings(client, database, key=key, author_id=str(10**9 + 7), runs=args.runs):
+            for t in await store_rates.query_timings(client, database, key=key, author_id=str(10**9 + 7), runs=args.runs,
+                                                     scan_runs=max(3, args.runs // 4)):
                 print(t.line())
     finally:
         await client.drop_database(database)
