@@ -162,7 +162,7 @@ async def backlog_phase(stack: Stack, watcher: Watcher, args: argparse.Namespace
     started = time.time()
     stack.start()
     up = time.time() - started
-    done = await watcher.wait_for(ids, timeout=max(args.drain_timeout, 900), idle=args.idle_timeout)
+    done = await watcher.wait_for(ids, timeout=max(args.drain_timeout, 900), idle=args.idle_timeout, progress=60)
     routed = [watcher.routed[i] for i in ids if i in watcher.routed]
     drain = (max(routed) - started) if routed else float("nan")
     result = {"records": len(ids), "produced_seconds": produced_in, "services_start_seconds": up,

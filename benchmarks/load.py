@@ -173,19 +173,26 @@ class Watcher:
                     if event.get("type") == "routed":
                         self.routed.setdefault(event["data"].get("message_id"), now)
 
-    async def wait_for(self, ids: list[str], *, timeout: float, idle: float) -> float:
+    async def wait_for(self, ids: list[str], *, timeout: float, idle: float, progress: float = 0) -> float:
         """Wait until every id is routed, or `timeout` passes, or nothing new is routed for `idle` seconds;
-        returns when it stopped waiting."""
-        deadline = time.time() + timeout
-        last_count, last_change = -1, time.time()
+        returns when it stopped waiting. With `progress`, says every that many seconds how many are routed (a
+        long drain's figures survive an interrupted run)."""
+        started = time.time()
+        deadline = started + timeout
+        pending = list(ids)  # only the ids not seen routed yet are looked up again
+        last_count, last_change, last_said = -1, started, started
         while time.time() < deadline:
-            done = sum(1 for i in ids if i in self.routed)
-            if done == len(ids):
+            pending = [i for i in pending if i not in self.routed]
+            done = len(ids) - len(pending)
+            if not pending:
                 break
             if done != last_count:
                 last_count, last_change = done, time.time()
             elif time.time() - last_change > idle:
                 break
+            if progress and time.time() - last_said >= progress:
+                last_said = time.time()
+                print(f"    {done:,} of {len(ids):,} routed after {last_said - started:.0f}s", flush=True)
             await asyncio.sleep(0.25)
         return time.time()
 
