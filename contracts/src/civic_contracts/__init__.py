@@ -13,7 +13,7 @@ from civic_contracts.conversation import (
     ReplyState,
     StoredConversation,
 )
-from civic_contracts.conversation_events import ConversationEvent, ConversationEventType, DutyAlert
+from civic_contracts.conversation_events import ConversationEvent, ConversationEventType, DutyAlert, Phrase
 from civic_contracts.correction import TriageCorrection
 from civic_contracts.deadletter import DeadLetter
 from civic_contracts.inbound import Attachment, Author, InboundMessage
@@ -59,6 +59,7 @@ __all__ = [
     "ConversationEvent",
     "ConversationEventType",
     "DutyAlert",
+    "Phrase",
     "InboxCommand",
     "StaffRole",
     "TOPICS",

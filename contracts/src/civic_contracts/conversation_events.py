@@ -58,6 +58,34 @@ class ConversationEventType(StrEnum):
     ERASED = "erased"  # a person's data was erased (records management); the key may have changed
 
 
+Param = str | int | float | bool | None
+WORDS = ("purpose", "close_reason", "clock", "reply_status")  # ids written as words in English (`holding_reply`)
+
+
+class Phrase(BaseModel):
+    """A text a service writes for people, as its English template and the values it names, so each reader sees
+    it in their own language: the template is the key of every language's catalog (`%(name)s` placeholders), and
+    a value whose name is a kind of label (`channel`, `department`, `status`, `urgency`, `by`, `purpose`, ...)
+    is shown as that label in the reader's language. `english()` is the text as written."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    template: str = Field(max_length=500, description="English, with `%(name)s` placeholders; the catalog key.")
+    params: dict[str, "Param | Phrase"] = Field(default_factory=dict, description="The values the template names "
+                                                "(a value may be a phrase of its own, e.g. a refusal's reason).")
+
+    @classmethod
+    def of(cls, template: str, **params: "Param | Phrase") -> "Phrase":
+        return cls(template=template, params=params)
+
+    def english(self) -> str:
+        def word(name: str, value: "Param | Phrase") -> object:
+            if isinstance(value, Phrase):
+                return value.english()
+            return "" if value is None else str(value).replace("_", " ") if name in WORDS else value
+        return self.template % {k: word(k, v) for k, v in self.params.items()}
+
+
 class ConversationEvent(BaseModel):
     """One thing that happened; keyed by conversation (or `user:<id>` for staff-wide events)."""
 
@@ -71,7 +99,9 @@ class ConversationEvent(BaseModel):
     command_id: str | None = Field(default=None, description="`InboxCommand.id` that caused it, if any (to follow a 202).")
     status: str | None = Field(default=None, description="Conversation status after the event, when it has one.")
     department: str | None = Field(default=None, description="Department of the conversation after the event (for filtering live views).")
-    summary: str = Field(description="One line a person can read; never citizen text.")
+    summary: str = Field(description="One line a person can read, in English; never citizen text.")
+    phrase: Phrase | None = Field(default=None, description="The summary as a template and its values, for readers "
+                                  "of other languages (absent on older events: show `summary`).")
     data: dict[str, str | int | float | bool | None] = Field(
         default_factory=dict, description="Details by name (reply id, reason, SLA target, case reference, ...)."
     )

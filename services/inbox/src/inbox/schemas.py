@@ -101,7 +101,9 @@ class EventView(BaseModel):
     id: str
     type: str
     at: datetime
-    summary: str
+    summary: str = Field(description="In English, as written.")
+    phrase: dict | None = Field(default=None, description="The summary as a template and its values (`Phrase`), "
+                                "for showing it in another language; absent on older events.")
     actor_id: str | None = None
     command_id: str | None = None
     status: str | None = None

@@ -30,6 +30,15 @@ NOT_A_REQUEST = {
 }
 CLOSE_REASONS = {"no_reply_needed": "No reply needed"}
 KINDS = {"public_comment": "Public comment", "private_message": "Private message", "email": "Email", "form": "Form"}
+# Words in the phrases responder writes on the timeline (`web/phrases.py`).
+BY = {"author": "Its author", "account": "The organisation's account", "platform": "The platform"}
+PURPOSES = {"reply": "Reply", "holding": "Holding reply", "private_opening": "Private thread opening",
+            "hide_comment": "Hide comment"}
+REPLY_STATUSES = {"sent": "Sent", "failed": "Failed", "waiting": "Waiting", "blocked": "Blocked",
+                  "awaiting_approval": "Awaiting approval", "approved": "Approved", "sending": "Sending",
+                  "rejected": "Rejected"}
+STRATEGIES = {"round_robin": "Round robin", "least_loaded": "Least loaded"}
+CLOCKS = {"first_response": "First response", "resolution": "Resolution"}
 
 
 def label(kind: str, value: str | None) -> str:
@@ -41,5 +50,6 @@ def label(kind: str, value: str | None) -> str:
 def _english(kind: str, value: str) -> str:
     table = {"department": DEPARTMENTS, "channel": CHANNELS, "status": STATUSES, "urgency": URGENCIES,
              "sentiment": SENTIMENTS, "abuse": ABUSE, "language": LANGUAGES, "kind": KINDS, "role": ROLES,
-             "not_a_request": NOT_A_REQUEST, "close_reason": CLOSE_REASONS}.get(kind, {})
+             "not_a_request": NOT_A_REQUEST, "close_reason": CLOSE_REASONS, "by": BY, "purpose": PURPOSES,
+             "reply_status": REPLY_STATUSES, "strategy": STRATEGIES, "clock": CLOCKS}.get(kind, {})
     return table.get(value, value.replace("_", " ").capitalize())

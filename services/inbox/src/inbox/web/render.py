@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from inbox.auth.principal import Principal
-from inbox.web import csrf, i18n, labels
+from inbox.web import csrf, i18n, labels, phrases
 from inbox.web.i18n import _
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -144,7 +144,7 @@ def environment() -> Environment:
                       auto_reload=False, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters.update(ago=ago, clock=clock, iso=iso, highlight=highlight, key_url=key_url, duration=duration,
-                       safe_href=safe_href, dom_id=dom_id)
+                       safe_href=safe_href, dom_id=dom_id, said=phrases.said)
     env.globals.update(label=labels.label, labels=labels, sla_state=sla_state, static_url=static_url,
                        query_url=query_url, can=can, new_key=lambda: uuid.uuid4().hex,
                        tr=i18n.gettext)  # a text from Python, in the person's language (escaped like any value)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from inbox.auth.deps import current_principal
 from inbox.auth.principal import Principal
 from inbox.web.live import LiveHub
+from inbox.web.phrases import said
 from inbox.web.session import WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +49,7 @@ async def stream(request: Request, hub: LiveHub, principal: Principal, after: in
                 return
             if not await hub.visible(principal, event):
                 continue
-            data = json.dumps({**event.body, "seq": event.seq}, separators=(",", ":"))
+            data = json.dumps({**event.body, "summary": said(event.body), "seq": event.seq}, separators=(",", ":"))
             yield f"id: {hub.event_id(event)}\nevent: conversation\ndata: {data}\n\n"
     finally:
         hub.unsubscribe(sub)

@@ -1,7 +1,7 @@
 """Assignment: department queues, automatic assignment (round robin, least loaded, within capacity), claim
 and release, and absence (nothing new while on leave; open work moved in the same action)."""
 
-from civic_contracts import ConversationEventType, InboxCommand
+from civic_contracts import ConversationEventType, InboxCommand, Phrase
 from civic_contracts.commands import AssignCommand, SetAbsenceCommand
 
 from responder.domain.assignment import ASSIGNABLE_ROLES, Candidate, eligible, in_queue, least_loaded, round_robin
@@ -42,11 +42,11 @@ async def _assign_to(r: Responder, command: InboxCommand, conversation: dict, us
     after = conversation
     if conversation.get("assignee") != user_id:
         after = await r.conversations.change(conversation, set_=assignment_fields(conversation, user_id, name, r.now()))
-    await r.emit(event_id=f"{command.id}:assigned", type=E.ASSIGNED, summary=f"assigned to {name or user_id}",
+    await r.emit(event_id=f"{command.id}:assigned", type=E.ASSIGNED, summary=Phrase.of("assigned to %(name)s", name=name or user_id),
                  conversation_key=conversation["_id"], conversation=after, actor_id=command.actor.user_id,
                  command_id=command.id, data={"assignee": user_id})
     before, after_fields = changes(conversation, after)
-    return Outcome(summary=f"assigned to {name or user_id}", before=before, after=after_fields, result={"assignee": user_id})
+    return Outcome(summary=Phrase.of("assigned to %(name)s", name=name or user_id), before=before, after=after_fields, result={"assignee": user_id})
 
 
 async def assign(r: Responder, command: InboxCommand, conversation: dict) -> Outcome:
@@ -66,11 +66,11 @@ async def assign(r: Responder, command: InboxCommand, conversation: dict) -> Out
         return refused("only a supervisor assigns conversations to other people")
     user = await r.staff.user(body.assignee)
     if user is None or user.get("active") is False:
-        return refused(f"no active staff account {body.assignee!r}")
+        return refused(Phrase.of("no active staff account %(user)s", user=repr(body.assignee)))
     if (await r.staff.absence(body.assignee) or {}).get("on_leave"):
-        return refused(f"{user.get('name') or body.assignee} is on leave")
+        return refused(Phrase.of("%(name)s is on leave", name=user.get("name") or body.assignee))
     if user.get("role") == "department_staff" and not in_queue(user, conversation.get("department")):
-        return refused(f"{user.get('name') or body.assignee} does not work this department's queue")
+        return refused(Phrase.of("%(name)s does not work this department's queue", name=user.get("name") or body.assignee))
     return await _assign_to(r, command, conversation, body.assignee, user.get("name"))
 
 
@@ -78,7 +78,8 @@ async def claim(r: Responder, command: InboxCommand, conversation: dict) -> Outc
     actor = command.actor
     current = conversation.get("assignee")
     if current not in (None, actor.user_id):
-        return refused(f"already assigned to {conversation.get('assignee_name') or current}; ask a supervisor to move it")
+        return refused(Phrase.of("already assigned to %(name)s; ask a supervisor to move it",
+                                     name=conversation.get("assignee_name") or current))
     if (await r.staff.absence(actor.user_id) or {}).get("on_leave"):
         return refused("you are marked as on leave")
     return await _assign_to(r, command, conversation, actor.user_id, actor.name)
@@ -92,7 +93,7 @@ async def release(r: Responder, command: InboxCommand, conversation: dict) -> Ou
     if current != actor.user_id and actor.role.value not in PRIVILEGED:
         return refused("only the assignee or a supervisor can release it")
     after = await r.conversations.change(conversation, set_=unassigned_fields(conversation))
-    await r.emit(event_id=f"{command.id}:unassigned", type=E.UNASSIGNED, summary="back in the department queue",
+    await r.emit(event_id=f"{command.id}:unassigned", type=E.UNASSIGNED, summary=Phrase.of("back in the department queue"),
                  conversation_key=conversation["_id"], conversation=after, actor_id=actor.user_id, command_id=command.id)
     before, after_fields = changes(conversation, after)
     return Outcome(summary="released to the queue", before=before, after=after_fields)
@@ -122,7 +123,8 @@ async def auto_assign(r: Responder, conversation: dict, *, cause: str) -> dict |
     if after is None:
         return None
     event_id = f"{conversation['_id']}:auto:{conversation.get('rev')}"
-    await r.emit(event_id=event_id, type=E.ASSIGNED, summary=f"assigned to {user.get('name') or chosen.user_id} ({strategy})",
+    await r.emit(event_id=event_id, type=E.ASSIGNED, summary=Phrase.of("assigned to %(name)s (%(strategy)s)", name=user.get("name") or chosen.user_id,
+                                                                    strategy=strategy),
                  conversation_key=conversation["_id"], conversation=after, data={"assignee": chosen.user_id, "strategy": strategy})
     before, after_fields = changes(conversation, after)
     await r.audit_system(entry_id=event_id, action="auto_assign", conversation=after, conversation_key=conversation["_id"],
@@ -139,12 +141,12 @@ async def set_absence(r: Responder, command: InboxCommand, _conversation: None) 
     if body.move_open_work_to not in (None, "queue") and not privileged:
         return refused("only a supervisor moves open work to another person")
     if await r.staff.user(body.user_id) is None:
-        return refused(f"no staff account {body.user_id!r}")
+        return refused(Phrase.of("no staff account %(user)s", user=repr(body.user_id)))
     target = None
     if body.move_open_work_to not in (None, "queue"):
         target = await r.staff.user(body.move_open_work_to)
         if target is None or (await r.staff.absence(target["_id"]) or {}).get("on_leave"):
-            return refused(f"cannot move work to {body.move_open_work_to!r} (unknown or on leave)")
+            return refused(Phrase.of("cannot move work to %(user)s (unknown or on leave)", user=repr(body.move_open_work_to)))
     before = await r.staff.absence(body.user_id) or {}
     await r.staff.set_absence(body.user_id, on_leave=body.on_leave, until=body.until, by=actor.user_id, at=r.now())
     moved = []
@@ -158,11 +160,13 @@ async def set_absence(r: Responder, command: InboxCommand, _conversation: None) 
             moved.append(conversation["_id"])
             await r.emit(event_id=f"{command.id}:moved:{conversation['_id']}",
                          type=E.ASSIGNED if target else E.UNASSIGNED, conversation_key=conversation["_id"],
-                         summary=f"moved from {body.user_id} ({'on leave' if body.on_leave else 'reassigned'})",
+                         summary=Phrase.of("moved from %(user)s (on leave)" if body.on_leave else
+                                                   "moved from %(user)s (reassigned)", user=body.user_id),
                          conversation=await r.conversations.get(conversation["_id"]), actor_id=actor.user_id,
                          command_id=command.id, data={"from": body.user_id, "to": target and target["_id"]})
     await r.emit(event_id=f"{command.id}:absence", type=E.ABSENCE_CHANGED, conversation_key=None,
-                 summary=f"{body.user_id} {'on leave' if body.on_leave else 'back'}", actor_id=actor.user_id,
+                 summary=Phrase.of("%(user)s on leave" if body.on_leave else "%(user)s back", user=body.user_id),
+                 actor_id=actor.user_id,
                  command_id=command.id, data={"user_id": body.user_id, "on_leave": body.on_leave, "moved": len(moved)})
     return Outcome(summary=f"{body.user_id} {'on leave' if body.on_leave else 'available'}; {len(moved)} moved",
                    before={"on_leave": before.get("on_leave", False)}, after={"on_leave": body.on_leave},

@@ -3,7 +3,7 @@ on (decided again if the conversation moved on meanwhile), with an audit entry e
 
 from collections.abc import Awaitable, Callable
 
-from civic_contracts import ConversationEventType, InboxCommand
+from civic_contracts import ConversationEventType, InboxCommand, Phrase
 from civic_contracts.records import PERSONAL_FIELDS, RECORDS_ACTIONS
 
 from responder.adapters.mongo import Conflict
@@ -68,7 +68,9 @@ async def _execute(r: Responder, command: InboxCommand) -> Outcome | None:
     ))
     if not outcome.ok:
         await r.emit(event_id=f"{command.id}:refused", type=ConversationEventType.COMMAND_REJECTED,
-                     summary=f"{action} refused: {outcome.reason}", conversation_key=command.conversation_key,
+                     summary=Phrase.of("%(action)s refused: %(reason)s", action=action,
+                                       reason=outcome.reason_phrase or outcome.reason),
+                     conversation_key=command.conversation_key,
                      conversation=conversation, actor_id=command.actor.user_id, command_id=command.id,
                      data={"action": action, "reason": outcome.reason})
     await r.ledger.finish(command.id, ok=outcome.ok, reason=outcome.reason, result=outcome.result, now=r.now())
@@ -79,7 +81,7 @@ async def _decide(r: Responder, command: InboxCommand, action: str) -> tuple[Out
     conversation = None
     if action not in STAFF_WIDE:
         if command.conversation_key is None:
-            return refused(f"{action} needs a conversation"), None
+            return refused(Phrase.of("%(action)s needs a conversation", action=action)), None
         conversation = await r.conversations.get(command.conversation_key)
         if conversation is None:
             return refused("no such conversation"), None

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from civic_contracts import ConversationEvent, ConversationEventType
+from civic_contracts import ConversationEvent, ConversationEventType, Phrase
 
 from responder.adapters.kafka import Publisher
 from responder.adapters.mongo import ConversationStore
@@ -92,9 +92,13 @@ class Outcome:
     before: dict = field(default_factory=dict)
     after: dict = field(default_factory=dict)
     result: dict = field(default_factory=dict)
+    reason_phrase: Phrase | None = None  # the reason for readers of other languages (`Phrase`)
 
 
-def refused(reason: str, **result) -> Outcome:
+def refused(reason: str | Phrase, **result) -> Outcome:
+    """A refusal; a `Phrase` reason reads in each reader's language on the timeline (its English is `reason`)."""
+    if isinstance(reason, Phrase):
+        return Outcome(ok=False, reason=reason.english(), summary=reason.english(), result=result, reason_phrase=reason)
     return Outcome(ok=False, reason=reason, summary=reason, result=result)
 
 
@@ -142,7 +146,7 @@ class Responder:
         *,
         event_id: str,
         type: ConversationEventType,
-        summary: str,
+        summary: str | Phrase,
         conversation_key: str | None,
         conversation: dict | None = None,
         actor_id: str | None = None,
@@ -161,7 +165,8 @@ class Responder:
             command_id=command_id,
             status=(conversation or {}).get("status"),
             department=(conversation or {}).get("department"),
-            summary=summary,
+            summary=summary.english() if isinstance(summary, Phrase) else summary,
+            phrase=summary if isinstance(summary, Phrase) else None,  # each reader's language (`Phrase`)
             data={k: v if v is None or isinstance(v, str | int | float | bool) else str(v) for k, v in (data or {}).items()},
         )
         if (batch := unit.current()) is not None:

@@ -1,7 +1,7 @@
 """Conversation actions: private notes, resolve, close, re-route (recorded, and sent back to triage as a
 correction), and the "is writing a reply" marker of the collision guard."""
 
-from civic_contracts import ConversationEventType, InboxCommand
+from civic_contracts import ConversationEventType, InboxCommand, Phrase
 from civic_contracts.commands import CloseCommand, NoteCommand, ReplyingCommand, RerouteCommand, ResolveCommand
 from civic_contracts.correction import TriageCorrection
 
@@ -19,7 +19,7 @@ async def note(r: Responder, command: InboxCommand, conversation: dict) -> Outco
         "_id": command.id, "conversation_key": conversation["_id"], "text": body.text, "at": r.now(),
         "by": command.actor.model_dump(include={"user_id", "name"}),
     })
-    await r.emit(event_id=f"{command.id}:note", type=E.NOTE_ADDED, summary=f"{command.actor.name} added a note",
+    await r.emit(event_id=f"{command.id}:note", type=E.NOTE_ADDED, summary=Phrase.of("%(actor)s added a note", actor=command.actor.name),
                  conversation_key=conversation["_id"], conversation=conversation, actor_id=command.actor.user_id,
                  command_id=command.id, data={"note_id": command.id})
     return Outcome(summary="note added", result={"note_id": command.id})
@@ -38,13 +38,16 @@ async def _finish(r: Responder, command: InboxCommand, conversation: dict, statu
         await r.conversations.add_note({"_id": command.id, "conversation_key": conversation["_id"], "text": note,
                                         "at": now, "by": command.actor.model_dump(include={"user_id", "name"})})
     data = {"from": conversation.get("status"), "to": status}
-    summary = f"{command.actor.name}: {status}"
+    summary = Phrase.of("%(actor)s: %(status)s", actor=command.actor.name, status=status)
     if reason:
         data["reason"] = reason
-        summary += f", {reason.replace('_', ' ')}"
+        summary = Phrase.of("%(actor)s: %(status)s, %(close_reason)s", actor=command.actor.name, status=status,
+                            close_reason=reason)
         if conversation.get("not_a_request"):
             data["not_a_request"] = conversation["not_a_request"]
-            summary += f" (not a request: {conversation['not_a_request']})"
+            summary = Phrase.of("%(actor)s: %(status)s, %(close_reason)s (not a request: %(not_a_request)s)",
+                                actor=command.actor.name, status=status, close_reason=reason,
+                                not_a_request=conversation["not_a_request"])
     await r.emit(event_id=f"{command.id}:{status}", type=E.STATUS_CHANGED, summary=summary,
                  conversation_key=conversation["_id"], conversation=after, actor_id=command.actor.user_id,
                  command_id=command.id, data=data)
@@ -74,7 +77,8 @@ async def replying(r: Responder, command: InboxCommand, conversation: dict) -> O
     else:
         return Outcome(summary="not writing")
     await r.emit(event_id=f"{command.id}:replying", type=E.REPLYING,
-                 summary=f"{actor.name} {'is writing a reply' if body.active else 'stopped writing'}",
+                 summary=Phrase.of("%(actor)s is writing a reply" if body.active else "%(actor)s stopped writing",
+                                   actor=actor.name),
                  conversation_key=conversation["_id"], conversation=after, actor_id=actor.user_id, command_id=command.id,
                  data={"active": body.active, "user_id": actor.user_id})
     return Outcome(summary="writing a reply" if body.active else "stopped writing")
@@ -103,7 +107,7 @@ async def reroute(r: Responder, command: InboxCommand, conversation: dict) -> Ou
                                  urgency=urgency, current=current)
     after = await r.conversations.change(conversation, set_=fields)
     await r.emit(event_id=f"{command.id}:rerouted", type=E.REROUTED, conversation_key=conversation["_id"],
-                 summary=f"{actor.name} re-routed to {body.department}", conversation=after, actor_id=actor.user_id,
+                 summary=Phrase.of("%(actor)s re-routed to %(department)s", actor=actor.name, department=body.department), conversation=after, actor_id=actor.user_id,
                  command_id=command.id, data={"from": conversation.get("department"), "to": body.department,
                                               "urgency": urgency, "reason": body.reason})
     await _correct_triage(r, command, conversation, urgency)

@@ -2,7 +2,7 @@
 conversation's timeline and in the audit log, once (the step's id is the event's and the entry's id), and
 the alert's state on the conversation (who holds it) for the inbox."""
 
-from civic_contracts import ConversationEventType, DutyAlertProgress, DutyAlertStep
+from civic_contracts import ConversationEventType, DutyAlertProgress, DutyAlertStep, Phrase
 
 from responder.service.context import Responder
 from responder.service.security_alerts import serves_key
@@ -16,16 +16,17 @@ EVENTS = {
 }
 
 
-def summary(step: DutyAlertProgress) -> str:
+def summary(step: DutyAlertProgress) -> Phrase:
     names = ", ".join(step.people) or "nobody"
-    media = " and ".join(step.channels) or "no medium configured"
     if step.step is DutyAlertStep.NOTIFIED:
-        return f"duty alert sent to {names} by {media}"
+        return Phrase.of("duty alert sent to %(names)s by %(media)s", names=names,
+                         media=" and ".join(step.channels) or "no medium configured")
     if step.step is DutyAlertStep.ESCALATED:
-        return f"duty alert not acknowledged in time: escalated to {names} (level {step.level})"
+        return Phrase.of("duty alert not acknowledged in time: escalated to %(names)s (level %(level)s)",
+                         names=names, level=step.level)
     if step.step is DutyAlertStep.ACKNOWLEDGED:
-        return f"duty alert acknowledged by {step.by} (by {step.via})"
-    return "duty alert: nobody acknowledged, the fallback was alerted last"
+        return Phrase.of("duty alert acknowledged by %(name)s (by %(via)s)", name=step.by, via=step.via)
+    return Phrase.of("duty alert: nobody acknowledged, the fallback was alerted last")
 
 
 async def on_progress(r: Responder, step: DutyAlertProgress) -> None:

@@ -2,7 +2,7 @@
 published (it waits, approved and visibly held); lifting takes two admins (one asks, another confirms),
 then the held replies go out. Each step is audited and on the staff-wide timeline."""
 
-from civic_contracts import ConversationEventType, InboxCommand
+from civic_contracts import ConversationEventType, InboxCommand, Phrase
 from civic_contracts.commands import FreezeCommand, UnfreezeCommand
 
 from responder.adapters.mongo_outofhours import EVERY_ACCOUNT, store_of
@@ -17,6 +17,11 @@ def _label(account: str) -> str:
     return "every account" if account == EVERY_ACCOUNT else f"account {account}"
 
 
+def _on(account: str, every: str, one: str, **params) -> Phrase:
+    """The phrase about every account, or about one (named `account`)."""
+    return Phrase.of(every, **params) if account == EVERY_ACCOUNT else Phrase.of(one, account=account, **params)
+
+
 async def freeze(r: Responder, command: InboxCommand, _conversation: None) -> Outcome:
     body: FreezeCommand = command.body
     if (why := may_freeze(command.actor.role.value)) is not None:
@@ -25,7 +30,7 @@ async def freeze(r: Responder, command: InboxCommand, _conversation: None) -> Ou
     await store_of(r).set_freeze(account, {"frozen": True, "reason": body.reason, "by": command.actor.user_id,
                                            "by_name": command.actor.name, "at": now}, unset=["unfreeze_request"])
     await r.emit(event_id=f"{command.id}:frozen", type=E.OUTBOUND_FROZEN, conversation_key=None,
-                 summary=f"{command.actor.name} froze outbound on {_label(account)}: {body.reason}",
+                 summary=_on(account, "%(actor)s froze outbound on every account: %(reason)s", "%(actor)s froze outbound on account %(account)s: %(reason)s", actor=command.actor.name, reason=body.reason),
                  actor_id=command.actor.user_id, command_id=command.id, data={"account_id": account, "reason": body.reason})
     return Outcome(summary=f"outbound frozen on {_label(account)}", account_id=None if account == EVERY_ACCOUNT else account,
                    before={"frozen": False}, after={"frozen": True}, result={"account_id": account, "frozen": True})
@@ -44,7 +49,7 @@ async def unfreeze(r: Responder, command: InboxCommand, _conversation: None) -> 
                    "holding_statement": body.holding_statement}
         await store.set_freeze(account, {"unfreeze_request": request})
         await r.emit(event_id=f"{command.id}:unfreeze_requested", type=E.OUTBOUND_UNFREEZE_REQUESTED, conversation_key=None,
-                     summary=f"{actor.name} asked to lift the freeze on {_label(account)}; a second admin must confirm",
+                     summary=_on(account, "%(actor)s asked to lift the freeze on every account; a second admin must confirm", "%(actor)s asked to lift the freeze on account %(account)s; a second admin must confirm", actor=actor.name),
                      actor_id=actor.user_id, command_id=command.id, data={"account_id": account, "reason": body.reason})
         return Outcome(summary="lifting requested: a second admin must confirm", result={"account_id": account, "frozen": True,
                                                                                          "awaiting_second_admin": True})
@@ -53,7 +58,7 @@ async def unfreeze(r: Responder, command: InboxCommand, _conversation: None) -> 
     await store.set_freeze(account, {"frozen": False, "lifted_by": [request["by"], actor.user_id], "lifted_at": now,
                                      "holding_statement": statement}, unset=["unfreeze_request"])
     await r.emit(event_id=f"{command.id}:unfrozen", type=E.OUTBOUND_UNFROZEN, conversation_key=None,
-                 summary=f"{request.get('by_name')} and {actor.name} lifted the freeze on {_label(account)}",
+                 summary=_on(account, "%(first)s and %(actor)s lifted the freeze on every account", "%(first)s and %(actor)s lifted the freeze on account %(account)s", first=request.get("by_name"), actor=actor.name),
                  actor_id=actor.user_id, command_id=command.id,
                  data={"account_id": account, "requested_by": request["by"], "holding_statement": statement})
     released = await release_held(r, account)
@@ -72,7 +77,7 @@ async def holds(r: Responder, reply: dict) -> bool:
     if await store_of(r).hold(reply["_id"], held):
         conversation = await r.conversations.get(reply["conversation_key"])
         await r.emit(event_id=f"{reply['_id']}:held:{freeze['_id']}:{freeze['at'].isoformat()}", type=E.REPLY_HELD,
-                     summary=f"reply held: outbound is frozen on {_label(freeze['_id'])}", conversation_key=reply["conversation_key"],
+                     summary=_on(freeze["_id"], "reply held: outbound is frozen on every account", "reply held: outbound is frozen on account %(account)s"), conversation_key=reply["conversation_key"],
                      conversation=conversation, data={"reply_id": reply["_id"], "reason": freeze.get("reason")})
     return True
 

@@ -2,7 +2,7 @@
 private thread on the right channel and links the two; a handover SLA runs until the private thread is
 answered by a person."""
 
-from civic_contracts import ConversationEventType, InboxCommand
+from civic_contracts import ConversationEventType, InboxCommand, Phrase
 from civic_contracts.commands import HandoverCommand
 
 from responder.adapters.mongo_cases import ReferenceTaken
@@ -44,7 +44,7 @@ async def handover(r: Responder, command: InboxCommand, conversation: dict) -> O
         return refused(str(exc))
     for account in {plan.account_id, public.account_id}:
         if not may_use_account(actor.accounts, account):
-            return refused(f"you may not act from account {account}")
+            return refused(Phrase.of("you may not act from account %(account)s", account=account))
     year = now.astimezone(r.calendar.zone).year
     for _ in range(20 if case is None else 0):
         reference = case_reference(r.policy.handover.case_prefix, year, await r.cases.next_number(f"case:{year}"))
@@ -85,11 +85,11 @@ async def handover(r: Responder, command: InboxCommand, conversation: dict) -> O
             approval={"required": False, "reasons": [], "preapproved": "approved handover template"},
         ))
         await sending.dispatch(r, doc)
-    await r.emit(event_id=f"{command.id}:handover", type=E.HANDOVER_OPENED, summary=f"handed over as {reference}",
+    await r.emit(event_id=f"{command.id}:handover", type=E.HANDOVER_OPENED, summary=Phrase.of("handed over as %(reference)s", reference=reference),
                  conversation_key=conversation["_id"], conversation=after, actor_id=actor.user_id, command_id=command.id,
                  data={"case_reference": reference, "private_channel": plan.private_channel})
     before, after_fields = changes(conversation, after)
-    return Outcome(summary=f"handed over as {reference}", account_id=public.account_id, before=before, after=after_fields,
+    return Outcome(summary=Phrase.of("handed over as %(reference)s", reference=reference), account_id=public.account_id, before=before, after=after_fields,
                    result={"case_reference": reference, "handover_id": command.id,
                            "holding_reply_id": case["public"]["reply_id"], "private_reply_id": case["private"]["reply_id"]})
 
@@ -132,7 +132,7 @@ async def link_private_thread(r: Responder, case: dict, conversation: dict, mess
     linked = await r.conversations.get(key)
     for side, other in ((key, case["conversation_key"]), (case["conversation_key"], key)):
         await r.emit(event_id=f"{case['_id']}:linked:{side}", type=E.HANDOVER_LINKED,
-                     summary=f"{case['case_reference']}: private thread linked", conversation_key=side,
+                     summary=Phrase.of("%(reference)s: private thread linked", reference=case["case_reference"]), conversation_key=side,
                      conversation=linked if side == key else None,
                      data={"case_reference": case["case_reference"], "linked_conversation": other, "message_id": message_id})
     await r.audit_system(entry_id=f"{case['_id']}:linked", action="handover_linked", conversation=linked,
@@ -151,7 +151,7 @@ async def on_private_answer(r: Responder, conversation: dict, reply: dict) -> No
         return
     for side in (conversation["_id"], case["conversation_key"]):
         await r.emit(event_id=f"{case['_id']}:answered:{side}", type=E.HANDOVER_ANSWERED,
-                     summary=f"{case['case_reference']}: private thread answered", conversation_key=side,
+                     summary=Phrase.of("%(reference)s: private thread answered", reference=case["case_reference"]), conversation_key=side,
                      data={"case_reference": case["case_reference"], "reply_id": reply["_id"]})
     await r.audit_system(entry_id=f"{case['_id']}:answered", action="handover_answered", conversation=conversation,
                          conversation_key=conversation["_id"], details={"case_reference": case["case_reference"]})

@@ -2,7 +2,7 @@
 handover's private thread, plan the SLA clocks, alert the duty rota for critical messages, count abuse, keep
 banned authors away from people, and assign by the department's policy."""
 
-from civic_contracts import ConversationEventType, DutyAlert, InboundMessage, TriageResult
+from civic_contracts import ConversationEventType, DutyAlert, InboundMessage, Phrase, TriageResult
 
 from responder.adapters.mongo_moderation import author_key
 from responder.domain import sla
@@ -63,7 +63,7 @@ async def _on_message(r: Responder, message: InboundMessage) -> None:
         conversation = await _plan_sla(r, conversation,
                                        start=conversation.get("work_since") or conversation["first_message_at"])
     # Its timeline entry is the mark that this message was handled (written once the event is safe).
-    await r.emit(event_id=f"{message.id}:received", type=E.MESSAGE_RECEIVED, summary=f"message on {message.channel.value}",
+    await r.emit(event_id=f"{message.id}:received", type=E.MESSAGE_RECEIVED, summary=Phrase.of("message on %(channel)s", channel=message.channel.value),
                  conversation_key=key, conversation=conversation,
                  data={"message_id": message.id, "channel": message.channel.value, "kind": message.kind.value})
     r.remember(f"m:{message.id}", hash(message.text))
@@ -85,7 +85,7 @@ async def _reopen(r: Responder, conversation: dict, message: InboundMessage, sta
 async def _reopened(r: Responder, after: dict, message: InboundMessage, *, before: dict | None = None) -> None:
     """The event and audit entry of a reopening (stable ids: emitting them again is harmless)."""
     conversation = before or {**after, "status": after.get("reopened_from")}
-    await r.emit(event_id=f"{message.id}:reopened", type=E.REOPENED, summary="the citizen wrote again: reopened",
+    await r.emit(event_id=f"{message.id}:reopened", type=E.REOPENED, summary=Phrase.of("the citizen wrote again: reopened"),
                  conversation_key=after["_id"], conversation=after,
                  data={"from": after.get("reopened_from"), "to": after.get("status"), "message_id": message.id})
     before, after_fields = changes(conversation, after)
@@ -194,7 +194,7 @@ async def _apply_triage(r: Responder, result: TriageResult) -> None:
         await _count_abuse(r, result)
     # The decision rides on the event: its timeline entry is the mark that this result was applied.
     await r.emit(event_id=f"{result.message_id}:routed", type=E.ROUTED,
-                 summary=f"triage: {result.department}, {result.urgency.value}", conversation_key=key,
+                 summary=Phrase.of("triage: %(department)s, %(urgency)s", department=result.department, urgency=result.urgency.value), conversation_key=key,
                  conversation=conversation, data={"message_id": result.message_id, **decided})
     from responder.service.assignment import auto_assign
 
@@ -241,7 +241,7 @@ async def raise_duty_alert(r: Responder, conversation: dict, *, reason: str) -> 
                       escalation=escalation_chain(r.policy.duty_rota, people), raised_at=now)
     await r.publisher.duty_alert(alert)
     await r.conversations.set_fields(conversation["_id"], {f"duty_alerts.{reason}": now})
-    await r.emit(event_id=alert.id, type=E.DUTY_ALERT, summary=f"duty alert: {', '.join(p.name for p in people)}",
+    await r.emit(event_id=alert.id, type=E.DUTY_ALERT, summary=Phrase.of("duty alert: %(names)s", names=", ".join(p.name for p in people)),
                  conversation_key=conversation["_id"], conversation=conversation,
                  data={"reason": reason, "in_business_hours": in_hours, "on_duty": "; ".join(p.name for p in people)})
     await r.audit_system(entry_id=alert.id, action="duty_alert", conversation=conversation,

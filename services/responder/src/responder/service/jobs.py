@@ -9,7 +9,7 @@ import logging
 import time
 from datetime import timedelta
 
-from civic_contracts import ConversationEventType
+from civic_contracts import ConversationEventType, Phrase
 
 from responder.adapters.mongo_counters import count_conversations
 from responder.domain import sla
@@ -73,9 +73,9 @@ async def _check_conversation(r: Responder, conversation: dict, now) -> int:
     for finding in sla.findings(clocks, now):
         flag = "breached" if finding.kind == "breach" else "warned"
         event_id = f"sla:{conversation['_id']}:{finding.clock}:{finding.kind}:{clocks['start'].isoformat()}"
-        label = finding.clock.replace("_", " ")
         await r.emit(event_id=event_id, type=E.SLA_BREACHED if finding.kind == "breach" else E.SLA_WARNING,
-                     summary=f"{label} {'target missed' if finding.kind == 'breach' else 'due soon'}",
+                     summary=Phrase.of("%(clock)s target missed" if finding.kind == "breach" else "%(clock)s due soon",
+                                       clock=finding.clock),
                      conversation_key=conversation["_id"], conversation=conversation,
                      data={"clock": finding.clock, "due": finding.due.isoformat(),
                            "urgency": clocks["target"]["urgency"], "calendar": clocks["target"]["calendar"]})
@@ -102,7 +102,7 @@ async def _breach_handover(r: Responder, case: dict, now) -> int:
     if not await r.cases.update(case["_id"], {"breached": True, "breached_at": now}, only_if={"breached": {"$ne": True}}):
         return 0
     event_id = f"sla:{case['_id']}:handover:breach"
-    await r.emit(event_id=event_id, type=E.SLA_BREACHED, summary=f"{case['case_reference']}: private thread not answered in time",
+    await r.emit(event_id=event_id, type=E.SLA_BREACHED, summary=Phrase.of("%(reference)s: private thread not answered in time", reference=case["case_reference"]),
                  conversation_key=case["conversation_key"],
                  data={"clock": "handover", "case_reference": case["case_reference"], "due": case["due_at"].isoformat()})
     await r.audit_system(entry_id=event_id, action="sla_breach", conversation=None, conversation_key=case["conversation_key"],

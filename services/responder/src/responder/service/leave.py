@@ -5,7 +5,7 @@ the department's assignment rules (policy `leave.open_work`: `reassign`, or `que
 
 from datetime import datetime, time
 
-from civic_contracts import Actor, ConversationEventType, InboxCommand, StaffRole
+from civic_contracts import Actor, ConversationEventType, InboxCommand, Phrase, StaffRole
 from civic_contracts.commands import SetAbsenceCommand
 
 from responder.adapters.mongo_outofhours import store_of
@@ -39,7 +39,7 @@ async def set_absence(r: Responder, command: InboxCommand, conversation: None) -
         if body.user_id != actor.user_id and actor.role.value not in ("supervisor", "admin"):
             return refused("only a supervisor records someone else's absence")
         if await r.staff.user(body.user_id) is None:
-            return refused(f"no staff account {body.user_id!r}")
+            return refused(Phrase.of("no staff account %(user)s", user=repr(body.user_id)))
         await store_of(r).set_absence(body.user_id, {"starts_at": body.starts_at, "ends_at": ends, "started": False,
                                                      "move_open_work_to": body.move_open_work_to,
                                                      "updated_by": actor.user_id, "updated_at": now})

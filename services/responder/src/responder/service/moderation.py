@@ -1,7 +1,7 @@
 """Moderation and staff safety: hide an abusive comment where the platform allows it (an outbound
 `hide_comment`), keep the evidence, count abuse per author, and ban an author from being routed to people."""
 
-from civic_contracts import ConversationEventType, InboxCommand
+from civic_contracts import ConversationEventType, InboxCommand, Phrase
 from civic_contracts.commands import BanAuthorCommand, HideCommentCommand
 from civic_contracts.outbound import OutboundAction
 
@@ -24,9 +24,9 @@ async def hide_comment(r: Responder, command: InboxCommand, conversation: dict) 
     if message is None or message.get("conversation_key") != conversation["_id"]:
         return refused("no such message on this conversation")
     if message.get("kind") != "public_comment" or message.get("channel") not in HIDEABLE:
-        return refused(f"{message.get('channel')} does not let us hide this message")
+        return refused(Phrase.of("%(channel)s does not let us hide this message", channel=message.get("channel")))
     if not may_use_account(actor.accounts, message["account_id"]):
-        return refused(f"you may not act from account {message['account_id']}")
+        return refused(Phrase.of("you may not act from account %(account)s", account=message["account_id"]))
     label = ((message.get("triage") or {}).get("abuse")) or "reported"
     await r.moderation.keep_evidence(evidence(message, label=label, source="hidden", by=actor.user_id,
                                               reason=body.reason, at=now))
@@ -43,7 +43,7 @@ async def hide_comment(r: Responder, command: InboxCommand, conversation: dict) 
     ))
     await sending.dispatch(r, doc)
     await r.conversations.set_fields(conversation["_id"], {"author_abuse_count": total})
-    await r.emit(event_id=f"{command.id}:hidden", type=E.COMMENT_HIDDEN, summary=f"{actor.name} hid a comment",
+    await r.emit(event_id=f"{command.id}:hidden", type=E.COMMENT_HIDDEN, summary=Phrase.of("%(actor)s hid a comment", actor=actor.name),
                  conversation_key=conversation["_id"], conversation=conversation, actor_id=actor.user_id,
                  command_id=command.id, data={"message_id": message["_id"], "author_abuse_count": total})
     return Outcome(summary="comment hidden; evidence kept", account_id=message["account_id"],
@@ -64,7 +64,8 @@ async def ban_author(r: Responder, command: InboxCommand, conversation: dict) ->
     kind = E.AUTHOR_BANNED if body.banned else E.AUTHOR_UNBANNED
     for k in keys:
         await r.emit(event_id=f"{command.id}:{kind.value}:{k}", type=kind, conversation_key=k,
-                     summary=f"{command.actor.name} {'banned' if body.banned else 'lifted the ban on'} the author",
+                     summary=Phrase.of("%(actor)s banned the author" if body.banned else "%(actor)s lifted the ban on the author",
+                                       actor=command.actor.name),
                      conversation=after if k == conversation["_id"] else None, actor_id=command.actor.user_id,
                      command_id=command.id, data={"author_key": key})
     b, a = changes(conversation, after)

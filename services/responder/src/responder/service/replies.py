@@ -4,7 +4,7 @@ One reply request never yields two sends: the reply's id is the command's id, th
 created once (unique `_id`), and only the delivery that wins the dispatch claim publishes the
 `OutboundCommand` (whose id is the reply id, so a connector can dedupe as well)."""
 
-from civic_contracts import Actor, ConversationEventType, InboxCommand
+from civic_contracts import Actor, ConversationEventType, InboxCommand, Phrase
 from civic_contracts.commands import ApproveReplyCommand, RejectReplyCommand, ReplyCommand
 from civic_contracts.conversation import DELIVERY_FROM
 from civic_contracts.outbound import ReplyStatus
@@ -50,7 +50,8 @@ async def request(r: Responder, command: InboxCommand, conversation: dict) -> Ou
         other = writing_now(conversation.get("replying"), actor.user_id, now, r.replying_seconds)
         earlier = [i for i in conversation.get("reply_ids", []) if i != command.id]
         if other is not None:
-            return refused(f"collision: {other.get('name') or other['user_id']} is writing a reply", reply_id=command.id)
+            return refused(Phrase.of("collision: %(name)s is writing a reply", name=other.get("name") or other["user_id"]),
+                           reply_id=command.id)
         if body.seen_reply_count is not None and len(earlier) > body.seen_reply_count:
             return refused("collision: another reply was requested after you opened the conversation", reply_id=command.id)
     try:
@@ -83,17 +84,17 @@ async def request(r: Responder, command: InboxCommand, conversation: dict) -> Ou
     ))
     common = {"conversation_key": conversation["_id"], "conversation": after, "actor_id": actor.user_id,
               "command_id": command.id}
-    await r.emit(event_id=f"{command.id}:requested", type=E.REPLY_REQUESTED, summary=f"{actor.name} wrote a reply",
+    await r.emit(event_id=f"{command.id}:requested", type=E.REPLY_REQUESTED, summary=Phrase.of("%(actor)s wrote a reply", actor=actor.name),
                  data={"reply_id": command.id, "public": delivery.public}, **common)
     before, after_fields = changes(conversation, after)
     if findings:
         detail = "; ".join(f.detail for f in findings)
-        await r.emit(event_id=f"{command.id}:blocked", type=E.REPLY_BLOCKED, summary="reply held back by checks",
+        await r.emit(event_id=f"{command.id}:blocked", type=E.REPLY_BLOCKED, summary=Phrase.of("reply held back by checks"),
                      data={"reply_id": command.id, "checks": detail}, **common)
         return Outcome(ok=False, reason=f"checks failed: {detail}", summary="reply blocked by checks",
                        account_id=delivery.account_id, result={"reply_id": command.id, "checks": [f.__dict__ for f in findings]})
     if reasons:
-        await r.emit(event_id=f"{command.id}:awaiting", type=E.REPLY_AWAITING_APPROVAL, summary="reply waits for approval",
+        await r.emit(event_id=f"{command.id}:awaiting", type=E.REPLY_AWAITING_APPROVAL, summary=Phrase.of("reply waits for approval"),
                      data={"reply_id": command.id, "reasons": "; ".join(reasons)}, **common)
     else:
         await dispatch(r, reply)
@@ -124,8 +125,8 @@ async def approve(r: Responder, command: InboxCommand, conversation: dict) -> Ou
     if not moved:  # a redelivered command finds its own approval done; anything else is refused
         reply = await r.replies.get(reply["_id"])
         if (reply.get("approval") or {}).get("by") != command.actor.user_id:
-            return refused(f"the reply is {reply['status'].replace('_', ' ')}, not waiting for approval")
-    await r.emit(event_id=f"{command.id}:approved", type=E.REPLY_APPROVED, summary=f"{command.actor.name} approved a reply",
+            return refused(Phrase.of("the reply is %(reply_status)s, not waiting for approval", reply_status=reply["status"]))
+    await r.emit(event_id=f"{command.id}:approved", type=E.REPLY_APPROVED, summary=Phrase.of("%(actor)s approved a reply", actor=command.actor.name),
                  conversation_key=conversation["_id"], conversation=conversation, actor_id=command.actor.user_id,
                  command_id=command.id, data={"reply_id": reply["_id"]})
     await dispatch(r, reply)  # reads the reply afresh
@@ -145,8 +146,8 @@ async def reject(r: Responder, command: InboxCommand, conversation: dict) -> Out
         fields={"approval.rejected_by": command.actor.user_id, "approval.at": now, "approval.comment": body.reason},
     )
     if not moved and (reply.get("approval") or {}).get("rejected_by") != command.actor.user_id:
-        return refused(f"the reply is {reply['status'].replace('_', ' ')}, not waiting for approval")
-    await r.emit(event_id=f"{command.id}:rejected", type=E.REPLY_REJECTED, summary=f"{command.actor.name} rejected a reply",
+        return refused(Phrase.of("the reply is %(reply_status)s, not waiting for approval", reply_status=reply["status"]))
+    await r.emit(event_id=f"{command.id}:rejected", type=E.REPLY_REJECTED, summary=Phrase.of("%(actor)s rejected a reply", actor=command.actor.name),
                  conversation_key=conversation["_id"], conversation=conversation, actor_id=command.actor.user_id,
                  command_id=command.id, data={"reply_id": reply["_id"], "reason": body.reason})
     return Outcome(summary="reply rejected", account_id=reply["account_id"],
@@ -184,7 +185,7 @@ async def _on_status(r: Responder, status: ReplyStatus) -> None:
     if to == "sent":
         conversation = await _after_sent(r, reply, conversation, status)
     await r.emit(event_id=f"{reply['_id']}:{to}:{status.at.isoformat()}", type=STATUS_EVENTS[to],
-                 summary=f"{reply['purpose'].replace('_', ' ')} {to}", conversation_key=reply["conversation_key"],
+                 summary=Phrase.of("%(purpose)s %(reply_status)s", purpose=reply["purpose"], reply_status=to), conversation_key=reply["conversation_key"],
                  conversation=conversation, data={"reply_id": reply["_id"], "error": status.error_message})
     await r.audit_system(
         entry_id=f"{reply['_id']}:status:{to}:{status.at.isoformat()}", action=f"outbound_{to}",

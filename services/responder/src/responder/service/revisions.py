@@ -5,7 +5,7 @@ result reaches `intake.on_triage` like any other (an edit that turns a complaint
 
 import logging
 
-from civic_contracts import ConversationEventType, InboundMessage, MessageRevision, RevisedBy, RevisionKind
+from civic_contracts import ConversationEventType, InboundMessage, MessageRevision, Phrase, RevisedBy, RevisionKind
 
 from responder.adapters.mongo_revisions import MessageVersions
 from responder.domain import revisions as domain
@@ -50,7 +50,8 @@ async def apply(r: Responder, store: MessageVersions, revision: MessageRevision,
         return False  # recorded as seen; the text is the one it already has or had
     deleted = revision.kind is RevisionKind.DELETED
     conversation = await r.conversations.get(key)
-    summary = f"message {'deleted' if deleted else 'edited'} on {revision.channel.value} ({by.value})"
+    summary = Phrase.of("message deleted on %(channel)s (%(by)s)" if deleted else "message edited on %(channel)s (%(by)s)",
+                        channel=revision.channel.value, by=by.value)
     data = {"message_id": revision.message_id, "by": by.value, "at": revision.revised_at.isoformat()}
     await r.emit(event_id=revision.id, type=E.MESSAGE_DELETED if deleted else E.MESSAGE_EDITED, summary=summary,
                  conversation_key=key, conversation=conversation, data=data)

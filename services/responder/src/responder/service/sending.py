@@ -2,7 +2,7 @@
 document, the placeholders of canned texts, and the one dispatch of an approved reply as an
 `OutboundCommand` (only the delivery that wins the dispatch claim publishes it)."""
 
-from civic_contracts import Actor, ConversationEventType
+from civic_contracts import Actor, ConversationEventType, Phrase
 from civic_contracts.outbound import OutboundCommand
 
 from responder.domain.delivery import Delivery
@@ -58,7 +58,7 @@ async def dispatch(r: Responder, reply: dict) -> bool:
         raise
     await r.replies.mark_dispatched(reply["_id"], r.now())
     conversation = await r.conversations.get(reply["conversation_key"])
-    await r.emit(event_id=f"{reply['_id']}:sending", type=E.REPLY_SENDING, summary=f"{reply['purpose'].replace('_', ' ')} sending",
+    await r.emit(event_id=f"{reply['_id']}:sending", type=E.REPLY_SENDING, summary=Phrase.of("%(purpose)s sending", purpose=reply["purpose"]),
                  conversation_key=reply["conversation_key"], conversation=conversation,
                  data={"reply_id": reply["_id"], "channel": reply["channel"], "action": reply["action"]})
     return True

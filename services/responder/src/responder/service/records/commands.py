@@ -1,7 +1,7 @@
 """Records management as staff commands (from the inbox API): administrators only; each carried out by the
 same functions as `civic-inbox records`, with its result (export id, counts, hold id) on the command."""
 
-from civic_contracts import ConversationEvent, ConversationEventType, InboxCommand
+from civic_contracts import ConversationEvent, ConversationEventType, InboxCommand, Phrase
 from civic_contracts.commands import StaffRole
 
 from responder.service.context import Outcome, Responder, refused
@@ -71,9 +71,9 @@ async def _tell_live_views(r: Responder, command: InboxCommand, renamed: dict[st
         if new != old:
             await r.publisher.event(ConversationEvent(
                 id=f"{command.id}:erased:{new}:gone", conversation_key=old, type=ConversationEventType.ERASED,
-                at=r.now(), actor_id=command.actor.user_id, command_id=command.id, summary="personal data erased"))
+                at=r.now(), actor_id=command.actor.user_id, command_id=command.id, summary=Phrase.of("personal data erased")))
         await r.emit(event_id=f"{command.id}:erased:{new}", type=ConversationEventType.ERASED,
-                     summary=f"personal data erased under request {command.body.request}", conversation_key=new,
+                     summary=Phrase.of("personal data erased under request %(request)s", request=command.body.request), conversation_key=new,
                      conversation=await r.conversations.get(new), actor_id=command.actor.user_id,
                      command_id=command.id)
 
