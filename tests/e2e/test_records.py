@@ -5,7 +5,9 @@ The retention test works on a copy of this test's conversations in a database of
 clock years ahead deletes nothing that other tests use."""
 
 import asyncio
+import itertools
 import json
+import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -21,12 +23,21 @@ from test_meta_to_inbox import PAGE, messenger, triaged
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 ADMIN = {"user_id": "t-admin", "name": "Test Admin", "role": "admin"}
 THIRD_PARTY_PHONE = "07700 900987"
+# Identifiers no other test uses, never drawn twice in a session: a person who shares a number with an earlier
+# test's citizen shares that citizen's SMS conversation (same session account), and their subject access then
+# counts the other test's message as theirs (seen once: 3 messages instead of 2).
+NUMBERS = itertools.count(secrets.randbelow(900_000))
+
+
+def _psid() -> str:
+    """A Messenger page-scoped id as Meta issues them (16 digits), unlike every other test's sender ids."""
+    return f"73{secrets.randbelow(10**14):014d}"
 
 
 async def _person_on_two_channels(system: System) -> dict:
     """One citizen writing on Messenger and by SMS, and someone else on Messenger; returns their ids."""
-    psid, other = str(7_311_000_000 + uuid.uuid4().int % 999_999), str(7_312_000_000 + uuid.uuid4().int % 999_999)
-    phone = f"+4477009{uuid.uuid4().int % 100000:05d}"
+    psid, other = _psid(), _psid()
+    phone = f"+447912{next(NUMBERS) % 10**6:06d}"
     local = "0" + phone[3:7] + " " + phone[7:]
     number = session_accounts(system.run_id).number
     text = (f"Fly-tipping behind the garages on Kestrel Road again. My neighbour on {THIRD_PARTY_PHONE} saw the van, "
@@ -55,6 +66,8 @@ async def test_subject_access_finds_both_channels_and_redacts_a_third_partys_num
                                          now=datetime.now(UTC), actor=ADMIN, request="SAR-2026-001")
     sections = {s["conversation"]: s for s in found["conversations"]}
     assert set(sections) == {who["keys"]["messenger"], who["keys"]["sms"]}  # not the other person's conversation
+    theirs = [i for section in found["conversations"] for i in section["items"] if i["from"] == "you"]
+    assert len(theirs) == 2, theirs  # one message on each channel, nobody else's taken for theirs
     assert found["summary"]["channels"] == ["messenger", "sms"] and found["summary"]["messages_by_person"] == 2
     [fly] = sections[who["keys"]["messenger"]]["items"]
     assert fly["from"] == "you" and "[phone redacted]" in fly["text"]

@@ -99,7 +99,7 @@ async def test_reroute_then_hand_over(new_page, seeded) -> None:
     await page.get_by_role("button", name="Re-route").click()
     status = page.locator("#conv-status")
     await expect(status).to_contain_text("Street lighting", timeout=30_000)
-    await expect(page.locator("#timeline")).to_contain_text("street_lighting", timeout=30_000)
+    await expect(page.locator("#timeline")).to_contain_text("re-routed to Street lighting", timeout=30_000)
 
     await page.get_by_label("Private channel").select_option("messenger")
     await page.get_by_label("Why (for the audit log)").fill("Needs the citizen's address")

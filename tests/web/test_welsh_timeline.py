@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import responder
-from markupsafe import escape
 from civic_contracts import Phrase, permissions
 from inbox.web import i18n, labels, phrases
+from markupsafe import escape
 from support.system import System
 from web_support import arrive, messenger
 

@@ -46,7 +46,7 @@ async def _assign_to(r: Responder, command: InboxCommand, conversation: dict, us
                  conversation_key=conversation["_id"], conversation=after, actor_id=command.actor.user_id,
                  command_id=command.id, data={"assignee": user_id})
     before, after_fields = changes(conversation, after)
-    return Outcome(summary=Phrase.of("assigned to %(name)s", name=name or user_id), before=before, after=after_fields, result={"assignee": user_id})
+    return Outcome(summary=f"assigned to {name or user_id}", before=before, after=after_fields, result={"assignee": user_id})
 
 
 async def assign(r: Responder, command: InboxCommand, conversation: dict) -> Outcome:

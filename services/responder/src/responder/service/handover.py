@@ -89,7 +89,7 @@ async def handover(r: Responder, command: InboxCommand, conversation: dict) -> O
                  conversation_key=conversation["_id"], conversation=after, actor_id=actor.user_id, command_id=command.id,
                  data={"case_reference": reference, "private_channel": plan.private_channel})
     before, after_fields = changes(conversation, after)
-    return Outcome(summary=Phrase.of("handed over as %(reference)s", reference=reference), account_id=public.account_id, before=before, after=after_fields,
+    return Outcome(summary=f"handed over as {reference}", account_id=public.account_id, before=before, after=after_fields,
                    result={"case_reference": reference, "handover_id": command.id,
                            "holding_reply_id": case["public"]["reply_id"], "private_reply_id": case["private"]["reply_id"]})
 

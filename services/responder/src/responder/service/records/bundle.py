@@ -15,6 +15,9 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:t
 @media print{h2{break-before:page}}"""
 
 
+CHANNELS = {"sms": "SMS", "whatsapp": "WhatsApp", "youtube": "YouTube", "x": "X", "webform": "web form", "email": "email"}
+
+
 def _when(value) -> str:
     return value.strftime("%d %b %Y %H:%M UTC") if isinstance(value, datetime) else escape(str(value or ""))
 
@@ -27,9 +30,13 @@ def _words(value) -> str:
     return escape(text[:1].upper() + text[1:])
 
 
+def _channels(values) -> str:
+    return ", ".join(escape(CHANNELS.get(v, "")) or _words(v) for v in values or []) or "none"
+
+
 def render_html(bundle: dict) -> str:
     title = TITLES.get(bundle["kind"], "Records bundle")
-    summary = "".join(f"<dt>{_words(k)}</dt><dd>{_words(v)}</dd>"
+    summary = "".join(f"<dt>{_words(k)}</dt><dd>{_channels(v) if k == 'channels' else _words(v)}</dd>"
                       for k, v in bundle["summary"].items())
     parts = [
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>',
@@ -41,7 +48,8 @@ def render_html(bundle: dict) -> str:
         "<code>redactions.json</code> with its reason. Text in square brackets was added by the organisation.</p>",
     ]
     for section in bundle["conversations"]:
-        parts.append(f"<h2>Conversation on {_words(section.get('channel') or 'an unknown channel')}</h2>")
+        channel = section.get("channel")
+        parts.append(f"<h2>Conversation on {_channels([channel]) if channel else 'an unknown channel'}</h2>")
         refs = ", ".join(section.get("case_references") or [])
         parts.append(f"<dl><dt>Opened</dt><dd>{_when(section.get('opened'))}</dd>"
                      f"<dt>Department</dt><dd>{_words(section.get('department') or 'not routed')}</dd>"

@@ -71,7 +71,8 @@ async def _tell_live_views(r: Responder, command: InboxCommand, renamed: dict[st
         if new != old:
             await r.publisher.event(ConversationEvent(
                 id=f"{command.id}:erased:{new}:gone", conversation_key=old, type=ConversationEventType.ERASED,
-                at=r.now(), actor_id=command.actor.user_id, command_id=command.id, summary=Phrase.of("personal data erased")))
+                at=r.now(), actor_id=command.actor.user_id, command_id=command.id, summary="personal data erased",
+                phrase=Phrase.of("personal data erased")))
         await r.emit(event_id=f"{command.id}:erased:{new}", type=ConversationEventType.ERASED,
                      summary=Phrase.of("personal data erased under request %(request)s", request=command.body.request), conversation_key=new,
                      conversation=await r.conversations.get(new), actor_id=command.actor.user_id,
