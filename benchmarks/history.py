@@ -72,7 +72,7 @@ def message_document(message: InboundMessage, result: TriageResult) -> dict:
 
 
 def conversation_document(messages: list[InboundMessage], results: list[TriageResult], status: str, rng: random.Random,
-                          *, policy, calendar) -> dict:
+                          *, policy, calendar, now: datetime | None = None) -> dict:
     first, last = messages[0], messages[-1]
     doc: dict = {"_id": first.conversation_key, "status": status, "author": first.author.model_dump(),
                  "channel": first.channel.value, "account_id": first.account_id, "kind": first.kind.value,
@@ -92,6 +92,11 @@ def conversation_document(messages: list[InboundMessage], results: list[TriageRe
         doc["sla"]["resolution"]["met_at"] = doc["resolved_at"]
     if status == "closed":
         doc["closed_at"] = last.sent_at + timedelta(days=8)
+    # Over the year responder's periodic job raised every SLA warning and breach as it fell due and flagged it:
+    # flag them as it does (without this, a preloaded history is a backlog of thousands of findings that the job
+    # works through 500 at a time, competing with the pipeline it is meant to measure).
+    for finding in sla.findings(doc["sla"], now or datetime.now(UTC)):
+        doc["sla"][finding.clock]["breached" if finding.kind == "breach" else "warned"] = True
     return StoredConversation.from_document(doc).to_document()  # the contract's shape, checked
 
 
@@ -136,7 +141,7 @@ def generate(conversations: int, messages: int, *, seed: int = 42, now: datetime
             msgs.append(message)
             results.append(_triage(message, department, rng))
         status = rng.choice(statuses or STATUSES)
-        conversation = conversation_document(msgs, results, status, rng, policy=policy, calendar=calendar)
+        conversation = conversation_document(msgs, results, status, rng, policy=policy, calendar=calendar, now=now)
         yield conversation, [message_document(m, r) for m, r in zip(msgs, results, strict=True)], thread
 
 
