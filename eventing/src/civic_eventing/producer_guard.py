@@ -9,6 +9,7 @@ puts it in the broker's place; what the dead one held was failed back to its cal
 answered 503 and sent again, the outbox keeps its entries)."""
 
 import asyncio
+import contextlib
 import logging
 
 import aiokafka
@@ -32,12 +33,11 @@ class ProducerGuard:
             self._task = asyncio.create_task(self._watch(), name="kafka-producer-guard")
 
     async def stop(self) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        if self._task is None or self._task.done():
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
 
     @property
     def problem(self) -> str | None:
