@@ -12,6 +12,10 @@ from responder.adapters.mongo_outbox import Outbox
 from responder.service import intake, jobs
 from responder_world import OutboundRecorder, World, actor
 
+# The relay takes entries created strictly before its cut-off, and the store keeps milliseconds: a cut-off a second
+# ahead takes everything, even what was written in this same millisecond.
+EVERYTHING = timedelta(seconds=-1)
+
 pytestmark = pytest.mark.integration
 
 
@@ -112,14 +116,14 @@ async def test_an_event_kafka_refused_after_the_state_write_is_published_by_the_
     convo = await world.triage(message, department="highways")
     assert kafka.types(convo["_id"]) == ["routed"]  # later events are not held up
 
-    assert await jobs.relay_outbox(world.r, older_than=timedelta(0)) == 1
+    assert await jobs.relay_outbox(world.r, older_than=EVERYTHING) == 1
     assert kafka.types(convo["_id"]) == ["routed", "message_received"] and await outbox.size() == 0
     assert kafka.events[-1].id == f"{message.id}:received"
-    assert await jobs.relay_outbox(world.r, older_than=timedelta(0)) == 0  # sent once: nothing more to relay
+    assert await jobs.relay_outbox(world.r, older_than=EVERYTHING) == 0  # sent once: nothing more to relay
 
     # A send that reached Kafka but whose "sent" mark was lost is sent again under the same id: harmless.
     await outbox.put(f"event:{message.id}:received", "event", kafka.events[-1].model_dump(mode="json"))
-    await jobs.relay_outbox(world.r, older_than=timedelta(0))
+    await jobs.relay_outbox(world.r, older_than=EVERYTHING)
     assert [e.id for e in kafka.events].count(f"{message.id}:received") == 2
     assert len({e.id for e in kafka.events}) == 2
 
@@ -130,10 +134,10 @@ async def test_the_relay_keeps_an_entry_while_kafka_is_down(world: World) -> Non
     world.r.publisher = OutboxPublisher(kafka, outbox)
     await world.message("Bins not collected on Elm Street")
     with pytest.raises(ConnectionError):
-        await jobs.relay_outbox(world.r, older_than=timedelta(0))
+        await jobs.relay_outbox(world.r, older_than=EVERYTHING)
     [entry] = [e async for e in world.db["outbox"].find({})]
     assert entry["attempts"] == 1 and "ConnectionError" in entry["last_error"]
-    assert await jobs.relay_outbox(world.r, older_than=timedelta(0)) == 1 and await outbox.size() == 0
+    assert await jobs.relay_outbox(world.r, older_than=EVERYTHING) == 1 and await outbox.size() == 0
 
 
 class CrashOnRouted(OutboundRecorder):
