@@ -4,14 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 from civic_contracts import Author, Channel, InboundMessage, IntentKind, MessageKind
-from triage.domain import load_classifier
 from triage.domain.intent import decide, social_core
 from triage.service import triage
-
-
-@pytest.fixture(scope="module")
-def clf():
-    return load_classifier(warm=False)
 
 
 @pytest.mark.parametrize(

@@ -5,15 +5,9 @@ import json
 
 import numpy as np
 import pytest
-from triage.domain import load_classifier
 from triage.domain.intent import NOT_ACTIONABLE, QUESTION, REQUEST, decide
 from triage.domain.intent_model import FILE, IntentModel, prepare, seed_examples, train
 from triage.domain.shipped import default_model_dir, default_seed_dir
-
-
-@pytest.fixture(scope="module")
-def clf():
-    return load_classifier(warm=False)
 
 
 def test_the_shipped_network_is_arrays_trained_on_the_current_seed() -> None:

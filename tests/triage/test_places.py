@@ -6,18 +6,13 @@ from datetime import UTC, datetime
 import pytest
 import yaml
 from civic_contracts import Author, Channel, InboundMessage, MessageKind
-from triage.domain import TaxonomyError, TriageClassifier, load_classifier
+from triage.domain import TaxonomyError, TriageClassifier
 from triage.domain.geo import distance_to_line_m, inside_polygon
 from triage.domain.model import load_model
 from triage.domain.shipped import default_model_dir
 from triage.domain.taxonomy import default_taxonomy_path, parse_taxonomy
 from triage.location import point_of
 from triage.service import triage
-
-
-@pytest.fixture(scope="module")
-def clf():
-    return load_classifier(warm=False)
 
 
 @pytest.mark.parametrize(

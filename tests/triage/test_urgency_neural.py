@@ -5,7 +5,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from triage.domain import load_classifier
 from triage.domain.neural import FILE, NeuralUrgency, feature_ids, fit, seed_examples
 from triage.domain.shipped import default_model_dir, default_seed_dir
 
@@ -13,10 +12,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # measured on the social-voice hard set when it was added: recall 0.975, critical-or-high 0.956, 3 of 35 false
 RECALL_FLOOR, URGENT_FLOOR, MAX_FALSE = 0.95, 0.93, 4
 
-
-@pytest.fixture(scope="module")
-def clf():
-    return load_classifier(warm=False)
 
 
 def test_the_shipped_network_is_arrays_trained_on_the_current_seed():
